@@ -1,0 +1,82 @@
+/**
+ * Cross-checks between pages and exercises: every exercise block names an existing exercise, every
+ * exercise names an existing lesson that embeds it, and every internal link resolves to a page or a
+ * static file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContentRoot } from './content-root';
+import type { PageInfo } from './pages';
+import type { Problem } from './problems';
+
+/** What links.ts needs to know about an exercise folder. */
+export interface ExerciseRef {
+  id: string;
+  /** Path of its exercise.json relative to the content root. */
+  file: string;
+  /** The `lesson` field, e.g. "lessons/04-relu-he", when the spec has one. */
+  lesson: string | undefined;
+}
+
+export function checkLinks(root: ContentRoot, pages: PageInfo[], exercises: ExerciseRef[]): Problem[] {
+  const problems: Problem[] = [];
+  const exerciseIds = new Set(exercises.map((e) => e.id));
+  const pagesById = new Map(pages.map((p) => [p.id, p]));
+  const lessonIds = pages.filter((p) => p.isLesson).map((p) => p.id);
+
+  for (const page of pages) {
+    for (const ref of page.exercises) {
+      if (exerciseIds.has(ref.value)) continue;
+      problems.push({
+        file: page.file,
+        where: `line ${ref.line}`,
+        message: `<Exercise id="${ref.value}"> names no exercise: expected a folder exercises/${ref.value}/ (exercises here: ${listOrNone([...exerciseIds])})`,
+      });
+    }
+  }
+
+  for (const exercise of exercises) {
+    if (exercise.lesson === undefined) continue;
+    const lesson = pagesById.get(exercise.lesson);
+    if (!lesson || !lesson.isLesson) {
+      problems.push({
+        file: exercise.file,
+        where: 'field `lesson`',
+        message: `"${exercise.lesson}" names no lesson: expected one of ${listOrNone(lessonIds)}`,
+      });
+    } else if (!lesson.exercises.some((ref) => ref.value === exercise.id)) {
+      problems.push({
+        file: exercise.file,
+        where: 'field `lesson`',
+        message: `lesson ${lesson.file} does not embed this exercise: add <Exercise id="${exercise.id}" /> to it`,
+      });
+    }
+  }
+
+  const pageUrls = new Set(pages.map((p) => p.url));
+  for (const page of pages) {
+    for (const link of page.links) {
+      const problem = checkInternalLink(root, pageUrls, link.value);
+      if (problem) problems.push({ file: page.file, where: `line ${link.line}`, message: problem });
+    }
+  }
+  return problems;
+}
+
+/** A reason the internal link does not resolve, or undefined when it does. */
+function checkInternalLink(root: ContentRoot, pageUrls: Set<string>, href: string): string | undefined {
+  const target = decodeURI(href.split(/[?#]/)[0]);
+  if (target === '' || target.startsWith('//')) return undefined;
+  if (/\.mdx?$/.test(target)) {
+    return `link ${href} points at a source file; link to the page's URL instead, e.g. /lessons/<slug>/`;
+  }
+  const withSlash = target.endsWith('/') ? target : `${target}/`;
+  if (pageUrls.has(withSlash)) return undefined;
+  if (path.extname(target) !== '' && fs.existsSync(path.join(root.publicDir, target))) return undefined;
+  const near = [...pageUrls].filter((url) => url !== '/' && url.split('/')[1] === withSlash.split('/')[1]);
+  return `link ${href} resolves to no page or file in public/ (pages there: ${listOrNone(near)})`;
+}
+
+function listOrNone(items: string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ');
+}
