@@ -3,24 +3,76 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import preact from '@astrojs/preact';
 import remarkMath from 'remark-math';
-import rehypeKatex from 'rehype-katex';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import rehypeKatexStrict from './src/markdown/rehype-katex-strict.mjs';
+import { COURSE_PARTS } from './src/site/course-parts.mjs';
+
+const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
+
+/** Lesson file names (without extension) present in content/lessons/. */
+function lessonNamesOnDisk() {
+  const dir = `${contentDir}lessons`;
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.mdx?$/.test(f) && !f.startsWith('_'))
+    .map((f) => f.replace(/\.mdx?$/, ''))
+    .sort();
+}
+
+/**
+ * Sidebar grouped by course part. Only lessons that exist are listed (Starlight fails the build on a
+ * sidebar slug with no page); a lesson file that is in no part is listed in a last group, with a warning.
+ */
+function courseSidebar() {
+  const onDisk = lessonNamesOnDisk();
+  const listed = new Set(COURSE_PARTS.flatMap((p) => p.lessons));
+  /** @type {any[]} */
+  const groups = COURSE_PARTS.map((part) => ({
+    label: part.label,
+    items: part.lessons.filter((name) => onDisk.includes(name)).map((name) => `lessons/${name}`),
+  })).filter((g) => g.items.length > 0);
+  const unlisted = onDisk.filter((name) => !listed.has(name));
+  if (unlisted.length > 0) {
+    console.warn(`[initlab] lessons not in any course part (add them to src/site/course-parts.mjs): ${unlisted.join(', ')}`);
+    groups.push({ label: 'More lessons', items: unlisted.map((name) => `lessons/${name}`) });
+  }
+  if (fs.existsSync(`${contentDir}guide`)) {
+    groups.push({ label: 'For instructors', autogenerate: { directory: 'guide' } });
+  }
+  return groups;
+}
+
+// Cross-origin isolation: the exercise runner's WASM backend uses threads (SharedArrayBuffer).
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   site: 'https://initlab.example',
+  server: { headers: crossOriginIsolation },
   integrations: [
     starlight({
       title: 'initlab',
       description: 'Why deep networks explode or vanish at initialization, and how to initialize them well.',
       editLink: { baseUrl: 'https://github.com/initlab/initlab/edit/main/' },
-      customCss: ['katex/dist/katex.min.css'],
-      sidebar: [
-        { label: 'Course', autogenerate: { directory: 'lessons' } },
-      ],
+      customCss: ['katex/dist/katex.min.css', './src/styles/site.css'],
+      components: {
+        PageTitle: './src/components/LessonPageTitle.astro',
+      },
+      sidebar: courseSidebar(),
+      lastUpdated: false,
     }),
     preact(),
   ],
+  vite: {
+    // Lessons import components without extension (`~/components/widgets/AlexNetTable`), .astro ones too.
+    resolve: { extensions: ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.astro'] },
+  },
   markdown: {
     remarkPlugins: [remarkMath],
-    rehypePlugins: [[rehypeKatex, { throwOnError: true, strict: 'ignore' }]],
+    rehypePlugins: [[rehypeKatexStrict, { strict: 'ignore' }]],
   },
 });
