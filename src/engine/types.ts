@@ -14,7 +14,8 @@ export type LayerSpec =
       filters: number;
       kernel: number;
       stride?: number;
-      padding?: 'same' | 'valid';
+      /** 'valid' (no padding), 'same' (output = ceil(input / stride)) or a symmetric zero padding in pixels. */
+      padding?: 'same' | 'valid' | number;
       activation: Activation;
       bias?: boolean;
       name?: string;
@@ -44,4 +45,97 @@ export interface LayerInfo {
   activation: Activation;
   /** Total number of weight layers in the network. */
   depth: number;
+  /** Shape of one example entering this layer (no batch axis): dense [n]; conv2d [h, w, c]. */
+  inputShape: number[];
+  /** Shape of one example leaving this layer, before any following pooling: dense [units]; conv2d [h, w, filters]. */
+  outputShape: number[];
+  /** Whether the layer adds a bias (initialized to zero by the engine; the learner initializes weights only). */
+  bias: boolean;
+  /** Residual connection: output = input + activation(pre-activation). Dense layers with equal in/out width only. */
+  residual: boolean;
+}
+
+/** Histogram of a layer's pre-activations over [min, max] in equal bins. */
+export interface Histogram {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+/** Forward statistics of one weight layer, measured on the batch pushed through the network. */
+export interface ForwardStats {
+  /** Mean and variance of the pre-activations y_l = h_{l-1}·W_l (+ b). */
+  preMean: number;
+  preVar: number;
+  /** Second moment E[a_l²] of the activations a_l = φ(y_l) (what the next layer's variance is built from). */
+  actSecondMoment: number;
+  /** Fraction of activations exactly zero (dead ReLU units for this batch). */
+  zeroFraction: number;
+  /** Fraction of saturated activations: |tanh| > 0.97, sigmoid < 0.03 or > 0.97; 0 for other activations. */
+  saturatedFraction: number;
+  histogram: Histogram;
+  /** Statistics of the weights the initializer returned. */
+  weightMean: number;
+  weightStd: number;
+  weightMaxAbs: number;
+  /** Fraction of weights farther than 2 std from their mean (normal ≈ 0.0455, uniform 0, truncated at 2σ 0). */
+  weightTailFraction: number;
+  /** True when every unit (last axis of the weight shape) got identical weights: symmetry is never broken. */
+  unitsIdentical: boolean;
+  /** True when y_l or a_l holds ±Inf/NaN (float32 overflow): the statistics above are then Infinity. */
+  overflow: boolean;
+}
+
+/** Backward statistics of one weight layer, for the loss L = Σ h_L ⊙ R with a fixed random R ~ N(0, 1). */
+export interface BackwardStats {
+  /** Variance (mean square) of ∂L/∂y_l over batch and units. */
+  gradPreVar: number;
+  /** Variance of the entries of ∂L/∂W_l. */
+  weightGradVar: number;
+  /** How many output columns (units / filters) ∂L/∂W_l was measured on; all of them unless it was estimated on a subset. */
+  weightGradColumns: number;
+  overflow: boolean;
+}
+
+export interface LayerStats {
+  index: number;
+  name: string;
+  kind: WeightLayerKind;
+  activation: Activation;
+  fanIn: number;
+  fanOut: number;
+  shape: number[];
+  residual: boolean;
+  forward: ForwardStats;
+  backward?: BackwardStats;
+}
+
+/** What `runLab` resolves to: plain data, crosses postMessage unchanged. */
+export interface LabResult {
+  network: string;
+  backend: string;
+  seed: number;
+  batch: number;
+  layers: LayerStats[];
+  /** Index of the first layer whose forward (or backward) values overflowed float32, if any. */
+  overflowAt?: { index: number; phase: 'forward' | 'backward' };
+  /** Whether the backward pass was run. */
+  backward: boolean;
+  timings: { initMs: number; forwardMs: number; backwardMs: number };
+}
+
+export interface Verdict {
+  passed: boolean;
+  /** One specific sentence (or two) for the learner: which layer, what value, what was expected, why. */
+  message: string;
+  firstBadLayer?: number;
+  /** Every check that ran, in order. */
+  details: VerdictCheck[];
+}
+
+export interface VerdictCheck {
+  check: string;
+  passed: boolean;
+  message: string;
+  layer?: number;
 }

@@ -1,0 +1,181 @@
+/**
+ * The exercise spec (exercises/<id>/exercise.json), validated with zod. Errors name the file, the field,
+ * what was expected and what was found. Pure: no TF.js, no Node built-ins.
+ */
+import { z } from 'zod';
+import { INITIALIZER_NAMES, type InitializerName } from './initializers';
+import { alexnet, mlp } from './networks';
+import type { NetworkSpec } from './types';
+
+const activation = z.enum(['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
+const positiveInt = z.number().int().positive();
+
+const mlpRef = z
+  .object({
+    preset: z.literal('mlp'),
+    depth: positiveInt.optional(),
+    width: positiveInt.optional(),
+    widths: z.array(positiveInt).min(1).optional(),
+    activation,
+    bias: z.boolean().optional(),
+    residual: z.boolean().optional(),
+    inputSize: positiveInt.optional(),
+    name: z.string().optional(),
+  })
+  .strict()
+  .refine((m) => m.widths !== undefined || (m.depth !== undefined && m.width !== undefined), {
+    message: 'an mlp needs either "widths" or both "depth" and "width"',
+  });
+
+const alexnetRef = z
+  .object({
+    preset: z.literal('alexnet'),
+    inputSize: z.union([z.literal(224), z.literal(227)]).optional(),
+    classes: positiveInt.optional(),
+  })
+  .strict();
+
+const layerSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dense'), units: positiveInt, activation, bias: z.boolean().optional(), residual: z.boolean().optional(), name: z.string().optional() }).strict(),
+  z.object({
+    kind: z.literal('conv2d'), filters: positiveInt, kernel: positiveInt, stride: positiveInt.optional(),
+    padding: z.union([z.literal('same'), z.literal('valid'), z.number().int().nonnegative()]).optional(),
+    activation, bias: z.boolean().optional(), name: z.string().optional(),
+  }).strict(),
+  z.object({ kind: z.literal('maxpool'), size: positiveInt, stride: positiveInt, name: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('flatten'), name: z.string().optional() }).strict(),
+]);
+
+const networkSpec = z.object({ name: z.string().min(1), input: z.array(positiveInt).min(1), layers: z.array(layerSpec).min(1) }).strict();
+
+export const networkRefSchema = z.union([mlpRef, alexnetRef, networkSpec]);
+export type NetworkRef = z.infer<typeof networkRefSchema>;
+
+export const initializerRefSchema = z.union([
+  z.enum(INITIALIZER_NAMES as [InitializerName, ...InitializerName[]]).transform((name) => ({ name })),
+  z
+    .object({
+      name: z.enum(INITIALIZER_NAMES as [InitializerName, ...InitializerName[]]),
+      gain: z.number().positive().optional(),
+      value: z.number().optional(),
+      mean: z.number().optional(),
+      std: z.number().positive().optional(),
+      limit: z.number().positive().optional(),
+      scale: z.number().positive().optional(),
+      mode: z.enum(['fan_in', 'fan_out', 'fan_avg']).optional(),
+      distribution: z.enum(['normal', 'truncated_normal', 'uniform']).optional(),
+    })
+    .strict(),
+]);
+
+const driftBand = z
+  .object({
+    /**
+     * Largest allowed |log10(measured / expected)| of the variance at any layer, relative to layer 1.
+     * Omit it to use the engine's band from finite-width theory (see grading.ts).
+     */
+    maxLog10Drift: z.number().positive().optional(),
+  })
+  .strict();
+
+export const criteriaSchema = z
+  .object({
+    /** Examples pushed through the network. */
+    batch: positiveInt.default(64),
+    /** Seed of the weights' sampler, the input batch and the loss projection when grading. */
+    seed: z.number().int().nonnegative().default(1),
+    /**
+     * The initializer the exercise teaches. Used for the expected variance curve (infinite-width theory for
+     * dense nets), for the weight checks and for "your std vs what the layer needs" in messages.
+     * Omit it for open exercises: "needs" then comes from the activation's gain (He for ReLU, LeCun otherwise).
+     */
+    reference: initializerRefSchema.optional(),
+    forward: driftBand.optional(),
+    backward: driftBand.optional(),
+    /** Checks on the weights themselves, against `reference`. */
+    weights: z
+      .object({
+        /** Allowed relative error of each layer's std, e.g. 0.05 for ±5 %. */
+        stdTolerance: z.number().positive().max(1),
+        /** Also check the shape of the distribution (bounds of a uniform, tails of a normal). Default true. */
+        distribution: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    /** Fail an initializer whose units in a layer are all identical (no symmetry breaking). Default true. */
+    symmetry: z.boolean().default(true),
+    /** Largest allowed fraction of saturated tanh/sigmoid units at any layer. */
+    maxSaturatedFraction: z.number().min(0).max(1).optional(),
+    /** Largest allowed fraction of zero ReLU outputs at any layer. */
+    maxDeadFraction: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type Criteria = z.output<typeof criteriaSchema>;
+export type CriteriaInput = z.input<typeof criteriaSchema>;
+
+export const exerciseSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a kebab-case id like "he-relu-50"'),
+    title: z.string().min(1),
+    lesson: z.string().regex(/^lessons\/[a-z0-9-]+$/, 'expected a lesson slug like "lessons/04-relu-he"'),
+    summary: z.string().min(1),
+    networks: z.array(networkRefSchema).min(1),
+    criteria: criteriaSchema,
+    timeLimitMs: positiveInt,
+    hints: z.array(z.string().min(1)),
+    wrongAnswers: z.array(z.object({ file: z.string().regex(/^wrong\/[^/]+\.ts$/, 'expected "wrong/<name>.ts"'), expect: z.string().min(1) }).strict()),
+  })
+  .strict();
+export type Exercise = z.output<typeof exerciseSchema>;
+
+export class ExerciseSpecError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: invalid exercise spec\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ExerciseSpecError';
+  }
+}
+
+/** Validates parsed exercise.json content; throws ExerciseSpecError naming `file` and each bad field. */
+export function parseExercise(json: unknown, file: string): Exercise {
+  const result = exerciseSchema.safeParse(json);
+  if (!result.success) throw new ExerciseSpecError(file, result.error.issues.map(describeIssue));
+  const exercise = result.data;
+  const problems: string[] = [];
+  exercise.networks.forEach((ref, i) => {
+    try {
+      resolveNetwork(ref);
+    } catch (error) {
+      problems.push(`networks[${i}]: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length) throw new ExerciseSpecError(file, problems);
+  return exercise;
+}
+
+/** Parses exercise.json text (JSON syntax errors are reported with the file name too). */
+export function parseExerciseJson(text: string, file: string): Exercise {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ExerciseSpecError(file, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseExercise(json, file);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+  return `${field}: ${issue.message}`;
+}
+
+/** A network reference from an exercise (preset or full spec) as a NetworkSpec. */
+export function resolveNetwork(ref: NetworkRef): NetworkSpec {
+  if ('preset' in ref) {
+    if (ref.preset === 'mlp') {
+      const { preset: _preset, ...options } = ref;
+      return mlp(options);
+    }
+    return alexnet({ inputSize: ref.inputSize, classes: ref.classes });
+  }
+  return ref as NetworkSpec;
+}

@@ -1,0 +1,222 @@
+/**
+ * Grading: criteria (data, from exercise.json) + a LabResult → a Verdict naming the first layer that fails.
+ * Pure: no TF.js, no DOM, no Node built-ins.
+ *
+ * Checks, in order (the verdict's message is the first failing one):
+ *   overflow → symmetry → saturation → dead units → forward drift → backward drift → the weights themselves.
+ * Drift is |log10(measured / expected)| per layer. "Expected" is the infinite-width theory for the reference
+ * initializer on plain dense nets (theory.ts), otherwise the network's own first layer (forward) or last
+ * layer (backward). The band is the exercise's maxLog10Drift, or the finite-width band from theory.ts.
+ */
+import type { Criteria } from './exercise-schema';
+import { resolveInitializer, type InitializerRef } from './initializers';
+import { finiteWidthBand, meanField } from './theory';
+import type { Activation, LabResult, LayerStats, Verdict, VerdictCheck } from './types';
+import { recommendedGain } from './variance-scaling';
+
+const ACTIVATION_NAMES: Record<Activation, string> = {
+  linear: 'a linear layer', relu: 'ReLU', leaky_relu: 'leaky ReLU', tanh: 'tanh', sigmoid: 'sigmoid',
+};
+
+const REFERENCE_NAMES: Partial<Record<InitializerRef['name'], string>> = {
+  lecun_normal: 'LeCun normal: √(1/fan_in)', lecun_uniform: 'LeCun uniform: a = √(3/fan_in)',
+  he_normal: 'He normal: √(2/fan_in)', he_uniform: 'He uniform: a = √(6/fan_in)',
+  glorot_normal: 'Glorot normal: √(2/(fan_in + fan_out))', glorot_uniform: 'Glorot uniform: a = √(6/(fan_in + fan_out))',
+  alexnet_normal: 'AlexNet: N(0, 0.01²)',
+};
+
+/** Criteria as they come out of the schema; defaults filled for callers that build them by hand. */
+export type GradingCriteria = Partial<Criteria>;
+
+export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
+  const details: VerdictCheck[] = [];
+  const layers = result.layers;
+  const reference = criteria.reference as InitializerRef | undefined;
+
+  details.push(checkOverflow(result, reference));
+  if (criteria.symmetry ?? true) details.push(checkSymmetry(layers));
+  if (criteria.maxSaturatedFraction !== undefined) details.push(checkFraction('saturation', layers, criteria.maxSaturatedFraction, reference));
+  if (criteria.maxDeadFraction !== undefined) details.push(checkFraction('dead', layers, criteria.maxDeadFraction, reference));
+  const expectation = expectedCurves(result, reference);
+  if (criteria.forward) details.push(checkDrift('forward', layers, expectation, criteria.forward.maxLog10Drift, reference));
+  if (criteria.backward) {
+    if (!result.backward) {
+      details.push({ check: 'backward', passed: false, message: 'the backward pass did not run (it is needed for this exercise)' });
+    } else {
+      details.push(checkDrift('backward', layers, expectation, criteria.backward.maxLog10Drift, reference));
+    }
+  }
+  if (criteria.weights) {
+    if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
+    details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
+  }
+
+  const failed = details.find((d) => !d.passed);
+  if (failed) return { passed: false, message: failed.message, firstBadLayer: failed.layer, details };
+  const summary = details.filter((d) => d.check === 'forward' || d.check === 'backward').map((d) => d.message);
+  const message = summary.length ? `Passed. ${summary.join(' ')}` : `Passed: all ${layers.length} layers are as expected.`;
+  return { passed: true, message, details };
+}
+
+interface Expectation {
+  forward: number[];
+  backward: number[];
+  /** Where a drift is anchored (for the default band's distance): theory → none (0), else layer 1 / layer L. */
+  anchoredToTheory: boolean;
+}
+
+function expectedCurves(result: LabResult, reference: InitializerRef | undefined): Expectation {
+  const layers = result.layers;
+  const plainDense = layers.every((l) => l.kind === 'dense' && !l.residual);
+  if (reference && plainDense && layers.length > 0) {
+    const theory = meanField(layers.map((l) => ({
+      fanIn: l.fanIn, units: l.shape[1], activation: l.activation,
+      weightVariance: resolveInitializer(reference, l.shape).std ** 2,
+    })));
+    return { forward: theory.preVar, backward: theory.gradPreVar, anchoredToTheory: true };
+  }
+  const first = layers[0]?.forward.preVar ?? NaN;
+  const last = layers[layers.length - 1]?.backward?.gradPreVar ?? NaN;
+  return { forward: layers.map(() => first), backward: layers.map(() => last), anchoredToTheory: false };
+}
+
+function checkOverflow(result: LabResult, reference: InitializerRef | undefined): VerdictCheck {
+  if (!result.overflowAt) return { check: 'overflow', passed: true, message: 'no overflow' };
+  const { index, phase } = result.overflowAt;
+  const layer = result.layers[index - 1];
+  const what = phase === 'forward' ? 'the pre-activations' : 'the gradients';
+  return {
+    check: 'overflow', passed: false, layer: index,
+    message: `${label(layer)}: ${what} overflow float32 (beyond 3.4e+38), exploding. ${stdAdvice(layer, reference)}`,
+  };
+}
+
+function checkSymmetry(layers: LayerStats[]): VerdictCheck {
+  const layer = layers.find((l) => l.forward.unitsIdentical);
+  if (!layer) return { check: 'symmetry', passed: true, message: 'every layer breaks the symmetry between its units' };
+  const units = layer.shape[layer.shape.length - 1];
+  const value = layer.forward.weightStd === 0 ? ` (every weight = ${fmt(layer.forward.weightMean)})` : '';
+  return {
+    check: 'symmetry', passed: false, layer: layer.index,
+    message: `${label(layer)}: all ${units} units got identical weights${value}, so they compute the same value and get the same gradient; training can never tell them apart, however good the variance looks. Draw the weights at random to break the symmetry.`,
+  };
+}
+
+function checkDrift(
+  phase: 'forward' | 'backward', layers: LayerStats[], expectation: Expectation, maxLog10Drift: number | undefined,
+  reference: InitializerRef | undefined,
+): VerdictCheck {
+  const expected = phase === 'forward' ? expectation.forward : expectation.backward;
+  const quantity = phase === 'forward' ? 'Var(y)' : 'Var(∂L/∂y)';
+  const width = Math.min(...layers.map((l) => l.shape[l.shape.length - 1]));
+  let worst = 0;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    const measured = phase === 'forward' ? layer.forward.preVar : layer.backward?.gradPreVar;
+    if (measured === undefined) continue;
+    const distance = expectation.anchoredToTheory ? i + 1 : phase === 'forward' ? i : layers.length - 1 - i;
+    const band = maxLog10Drift ?? finiteWidthBand(layer.activation, distance, width);
+    const drift = measured > 0 ? Math.log10(measured / expected[i]) : -Infinity;
+    if (!(Math.abs(drift) <= band)) {
+      const direction = drift > 0 ? 'exploding' : 'vanishing';
+      const expectation_ = expectation.anchoredToTheory
+        ? `expected ≈ ${fmt(expected[i])} (within ×${fmt(10 ** band)})`
+        : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected[i])}), more than the ×${fmt(10 ** band)} allowed`;
+      return {
+        check: phase, passed: false, layer: layer.index,
+        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation_}. ${stdAdvice(layer, reference)}`,
+      };
+    }
+    worst = Math.max(worst, Math.abs(drift));
+  }
+  const against = expectation.anchoredToTheory ? 'the theory' : phase === 'forward' ? 'layer 1' : 'the last layer';
+  return {
+    check: phase, passed: true,
+    message: `${phase === 'forward' ? 'Forward' : 'Backward'} ${quantity} stays within ×${fmt(10 ** worst)} of ${against} across all ${layers.length} layers.`,
+  };
+}
+
+function checkFraction(kind: 'saturation' | 'dead', layers: LayerStats[], max: number, reference: InitializerRef | undefined): VerdictCheck {
+  for (const layer of layers) {
+    const fraction = kind === 'saturation' ? layer.forward.saturatedFraction : layer.activation === 'relu' ? layer.forward.zeroFraction : 0;
+    if (fraction > max) {
+      const what = kind === 'saturation'
+        ? `${pct(fraction)} of the ${ACTIVATION_NAMES[layer.activation]} units are saturated (|a| beyond 0.97 of the range), where the gradient all but vanishes`
+        : `${pct(fraction)} of the ReLU outputs are zero (dead for this batch)`;
+      return { check: kind, passed: false, layer: layer.index, message: `${label(layer)}: ${what}; at most ${pct(max)} is fine. ${stdAdvice(layer, reference)}` };
+    }
+  }
+  return { check: kind, passed: true, message: kind === 'saturation' ? 'no layer saturates' : 'no layer is dead' };
+}
+
+function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance: number, checkDistribution: boolean): VerdictCheck {
+  for (const layer of layers) {
+    const target = resolveInitializer(reference, layer.shape);
+    const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail } = layer.forward;
+    const formula = REFERENCE_NAMES[reference.name] ?? reference.name;
+    const fans = `fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`;
+    const relative = std / target.std - 1;
+    if (!(Math.abs(relative) <= tolerance)) {
+      return {
+        check: 'weights', passed: false, layer: layer.index,
+        message: `${label(layer)}: your weights' std is ${fmt(std)}, ${pct(Math.abs(relative))} ${relative < 0 ? 'below' : 'above'} the target ${fmt(target.std)} (${formula}, with ${fans}).`,
+      };
+    }
+    if (Math.abs(mean) > 0.2 * target.std) {
+      return { check: 'weights', passed: false, layer: layer.index, message: `${label(layer)}: your weights' mean is ${fmt(mean)}; it should be 0.` };
+    }
+    if (!checkDistribution) continue;
+    if (target.distribution === 'uniform') {
+      const limit = target.high;
+      if (maxAbs > limit * (1 + 1e-5)) {
+        return {
+          check: 'weights', passed: false, layer: layer.index,
+          message: `${label(layer)}: a weight reaches |w| = ${fmt(maxAbs)}, beyond the limit a = ${fmt(limit)} (${formula}, with ${fans}); draw from U(−a, a).`,
+        };
+      }
+      if (maxAbs < limit * 0.97) {
+        return {
+          check: 'weights', passed: false, layer: layer.index,
+          message: `${label(layer)}: your largest |w| is ${fmt(maxAbs)}, well inside the limit a = ${fmt(limit)} (${formula}, with ${fans}); a uniform U(−a, a) fills the whole range.`,
+        };
+      }
+    } else if (target.distribution === 'normal' || target.distribution === 'truncated_normal') {
+      // A normal (plain or truncated at 2σ and rescaled) reaches beyond 2.2 std; a uniform stops at √3 ≈ 1.73 std.
+      if (maxAbs < 2.2 * std || tail < 0.015) {
+        return {
+          check: 'weights', passed: false, layer: layer.index,
+          message: `${label(layer)}: your weights do not look normal (largest |w| is ${fmt(maxAbs / std)} std, ${pct(tail)} beyond 2 std; a normal has ≈ 4.6 %). Draw them from a normal distribution (${formula}).`,
+        };
+      }
+    }
+  }
+  return { check: 'weights', passed: true, message: `every layer's weights match ${REFERENCE_NAMES[reference.name] ?? reference.name}` };
+}
+
+/** "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." */
+function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): string {
+  const needed = reference
+    ? resolveInitializer(reference, layer.shape).std
+    : recommendedGain(layer.activation) / Math.sqrt(layer.fanIn);
+  const yours = layer.forward.weightStd;
+  const ratio = yours / needed;
+  const verdict = ratio > 0.9 && ratio < 1.1 ? ' (close: look at the other layers and at the fans you use)' : '';
+  return `For fan_in ${layer.fanIn} your std is ${fmt(yours)}, ${ACTIVATION_NAMES[layer.activation]} needs ≈ ${fmt(needed)}${verdict}.`;
+}
+
+function label(layer: LayerStats): string {
+  return `layer ${layer.index} (${layer.name})`;
+}
+
+/** 3 significant digits; exponent form outside [1e-3, 1e4). */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e4 || a < 1e-3) return x.toExponential(1).replace('e+', 'e+').replace('.0e', 'e');
+  return String(Number(x.toPrecision(3)));
+}
+
+function pct(x: number): string {
+  return `${Number((100 * x).toPrecision(2))} %`;
+}

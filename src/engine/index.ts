@@ -1,0 +1,27 @@
+/**
+ * The engine's public API (uses TF.js; lesson widgets import the pure modules directly instead:
+ * networks.ts, variance-scaling.ts, random.ts, theory.ts, initializers.ts, types.ts).
+ */
+export * from './types';
+export { mlp, alexnet, weightLayers, describeLayers, countWeights, convOutputSize, LEAKY_RELU_SLOPE, ACTIVATIONS } from './networks';
+export type { MlpOptions, AlexNetOptions, LayerRow } from './networks';
+export { createRandom, type Random } from './random';
+export * from './variance-scaling';
+export { INITIALIZER_NAMES, resolveInitializer, sampleInitializer } from './initializers';
+export type { InitializerName, InitializerRef, ResolvedInitializer } from './initializers';
+export { runLab, initializeWeights, summarizeWeights, activationStats, labRandomStreams, SATURATION_LEVEL } from './lab';
+export type { RunLabOptions } from './lab';
+export { grade, fmt } from './grading';
+export type { GradingCriteria } from './grading';
+export { meanField, finiteWidthBand, gaussianExpectation } from './theory';
+export {
+  LearnerError, callInitializer, evaluateInitializerModule, learnerRandom, layerLabel,
+} from './learner-api';
+export type { InitTools, LearnerInitializer, LearnerRandom, Weights, LearnerErrorKind } from './learner-api';
+export {
+  exerciseSchema, criteriaSchema, networkRefSchema, initializerRefSchema, parseExercise, parseExerciseJson, resolveNetwork,
+  ExerciseSpecError,
+} from './exercise-schema';
+export type { Exercise, Criteria, CriteriaInput, NetworkRef } from './exercise-schema';
+export { runExercise, checkExercise } from './exercise-run';
+export type { ExerciseOutcome, ExerciseRunOptions, ExerciseFolder, AnswerGrader, AnswerCheck, ExerciseCheckReport } from './exercise-run';

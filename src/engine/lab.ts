@@ -1,0 +1,392 @@
+/**
+ * The lab: build → initialize → forward → backward → statistics, one weight layer at a time.
+ *
+ * Forward, per layer l:   y_l = h_{l-1} W_l        a_l = φ(y_l)        h_l = a_l  (or h_{l-1} + a_l if residual)
+ * Loss:                   L = Σ h_L ⊙ R,  R ~ N(0, 1) fixed, so ∂L/∂h_L = R
+ * Backward, per layer l:  ∂L/∂y_l = ∂L/∂h_l ⊙ φ'(y_l)
+ *                         ∂L/∂W_l = h_{l-1}ᵀ ∂L/∂y_l
+ *                         ∂L/∂h_{l-1} = ∂L/∂y_l W_lᵀ  (+ ∂L/∂h_l if residual)
+ * Dense layers are differentiated by hand with these matMuls (cheaper than tf.grad, and it reads like the
+ * derivation); conv, pooling and flatten use tf.grads on that one layer.
+ * Biases are zero at initialization, so adding them is skipped (it changes nothing).
+ *
+ * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { callInitializer, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
+import { sampleInitializer, type InitializerRef } from './initializers';
+import { LEAKY_RELU_SLOPE, weightLayers } from './networks';
+import { createRandom, type Random } from './random';
+import type { Activation, BackwardStats, ForwardStats, LabResult, LayerInfo, LayerStats, NetworkSpec } from './types';
+
+export interface RunLabOptions {
+  network: NetworkSpec;
+  /** The learner's function or a reference initializer; ignored when `weights` is given. */
+  initializer?: LearnerInitializer | InitializerRef;
+  /** Weights drawn beforehand (one Float32Array per weight layer, see `initializeWeights`). */
+  weights?: Float32Array[];
+  /** Examples in the batch pushed through the network (x ~ N(0, 1)). Default 64. */
+  batch?: number;
+  /** Seeds the weights' sampler, the input batch and the loss projection. Default 1. */
+  seed?: number;
+  /** Run the backward pass too. Default false. */
+  backward?: boolean;
+  /**
+   * ∂L/∂W of a dense layer is measured on this many randomly chosen output columns (units) when the layer
+   * has more. The mean square over a uniformly random subset of columns is an unbiased estimate of the mean
+   * square over all of them, and with fanIn × 64 entries its relative error is a few percent — far below
+   * the decades the grading bands are about — while costing 1/8 of the full matMul on a 512-wide layer.
+   * Default 64; Infinity measures every column.
+   */
+  weightGradColumns?: number;
+  histogramBins?: number;
+  /** Called with each layer's statistics as soon as they are ready: forward first, then backward (last layer first). */
+  onLayer?: (stats: LayerStats, phase: 'forward' | 'backward') => void;
+  /** Called just before the initializer is asked for a layer (lets a runner name the layer on a timeout). */
+  onInitLayer?: (layer: LayerInfo) => void;
+}
+
+/** Saturation threshold for tanh and sigmoid outputs, as in the lessons: |tanh| > 0.97, sigmoid < 0.03 or > 0.97. */
+export const SATURATION_LEVEL = 0.97;
+const TANH_SATURATED_INPUT = Math.atanh(SATURATION_LEVEL);
+const SIGMOID_SATURATED_INPUT = Math.log(SATURATION_LEVEL / (1 - SATURATION_LEVEL));
+
+/** Random streams derived from one seed, so weights, data and loss are reproducible and independent. */
+export function labRandomStreams(seed: number): { weights: Random; data: Random; loss: Random; columns: Random } {
+  const root = createRandom(seed);
+  return { weights: root.fork(), data: root.fork(), loss: root.fork(), columns: root.fork() };
+}
+
+/** Draws all weights of a network (what `runLab` does layer by layer when not given `weights`). */
+export function initializeWeights(network: NetworkSpec, initializer: LearnerInitializer | InitializerRef, seed = 1): Float32Array[] {
+  const layers = weightLayers(network);
+  const draw = weightSource(initializer, labRandomStreams(seed).weights);
+  return layers.map((layer) => draw(layer));
+}
+
+function weightSource(initializer: LearnerInitializer | InitializerRef, random: Random): (layer: LayerInfo) => Float32Array {
+  if (typeof initializer === 'function') {
+    const tools: InitTools = Object.freeze({ tf, random: learnerRandom(random) });
+    return (layer) => callInitializer(initializer, layer, tools);
+  }
+  return (layer) => sampleInitializer(initializer, layer.shape, random);
+}
+
+type TapeEntry =
+  | { kind: 'dense'; info: LayerInfo; input: tf.Tensor2D; weights: tf.Tensor2D; activationOut: tf.Tensor2D }
+  | { kind: 'conv2d'; info: LayerInfo; input: tf.Tensor4D; weights: tf.Tensor4D; activationOut: tf.Tensor4D; stride: number; pad: 'same' | 'valid' | number }
+  | { kind: 'maxpool'; input: tf.Tensor4D; size: number; stride: number }
+  | { kind: 'flatten'; inputShape: number[] };
+
+export async function runLab(options: RunLabOptions): Promise<LabResult> {
+  const { network, onLayer, onInitLayer } = options;
+  const batch = options.batch ?? 64;
+  const seed = options.seed ?? 1;
+  const wantBackward = options.backward ?? false;
+  const bins = options.histogramBins ?? 40;
+  const streams = labRandomStreams(seed);
+  const infos = weightLayers(network);
+  if (!options.weights && !options.initializer) throw new Error('runLab: give an initializer or weights');
+  if (options.weights && options.weights.length !== infos.length) {
+    throw new Error(`runLab: got ${options.weights.length} weight arrays for ${infos.length} weight layers`);
+  }
+  const draw = options.weights ? (layer: LayerInfo) => options.weights![layer.index - 1] : weightSource(options.initializer!, streams.weights);
+
+  const result: LabResult = {
+    network: network.name, backend: tf.getBackend(), seed, batch, layers: [], backward: false,
+    timings: { initMs: 0, forwardMs: 0, backwardMs: 0 },
+  };
+  const tape: TapeEntry[] = [];
+  const owned = new Set<tf.Tensor>(); // every tensor the tape holds, disposed once at the end
+  const keep = <T extends tf.Tensor>(t: T): T => (owned.add(t), t);
+
+  try {
+    let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input))), [batch, ...network.input]));
+    let weightIndex = 0;
+    for (const spec of network.layers) {
+      if (spec.kind === 'maxpool') {
+        const input = h as tf.Tensor4D;
+        h = keep(tf.maxPool(input, spec.size, spec.stride, 'valid'));
+        if (wantBackward) tape.push({ kind: 'maxpool', input, size: spec.size, stride: spec.stride });
+        else release(input);
+        continue;
+      }
+      if (spec.kind === 'flatten') {
+        const input = h;
+        const inputShape = input.shape.slice(1);
+        h = keep(tf.reshape(input, [batch, product(inputShape)]));
+        if (!wantBackward) release(input);
+        if (wantBackward) tape.push({ kind: 'flatten', inputShape });
+        continue;
+      }
+      const info = infos[weightIndex++];
+      const initStart = now();
+      onInitLayer?.(info);
+      const values = draw(info);
+      const weightSummary = summarizeWeights(values, info.shape);
+      const weights = keep(tf.tensor(values, info.shape));
+      result.timings.initMs += now() - initStart;
+
+      const forwardStart = now();
+      const input = h;
+      const pre = spec.kind === 'dense'
+        ? tf.matMul(input as tf.Tensor2D, weights as tf.Tensor2D)
+        : tf.conv2d(input as tf.Tensor4D, weights as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
+      const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation));
+      keep(pre);
+      h = info.residual ? keep(tf.add(input, activationOut)) : activationOut;
+      const forward = { ...weightSummary, ...activationStats(await pre.data() as Float32Array, info.activation, bins) };
+      // Only what the backward pass reads is kept: the pre-activations are done with.
+      if (pre !== activationOut) release(pre);
+      if (!wantBackward) release(input);
+      result.timings.forwardMs += now() - forwardStart;
+
+      const stats: LayerStats = {
+        index: info.index, name: info.name, kind: info.kind, activation: info.activation,
+        fanIn: info.fanIn, fanOut: info.fanOut, shape: info.shape, residual: info.residual, forward,
+      };
+      result.layers.push(stats);
+      onLayer?.(stats, 'forward');
+      if (forward.overflow) {
+        result.overflowAt = { index: info.index, phase: 'forward' };
+        break;
+      }
+      if (wantBackward) {
+        tape.push(spec.kind === 'dense'
+          ? { kind: 'dense', info, input: input as tf.Tensor2D, weights: weights as tf.Tensor2D, activationOut: activationOut as tf.Tensor2D }
+          : { kind: 'conv2d', info, input: input as tf.Tensor4D, weights: weights as tf.Tensor4D, activationOut: activationOut as tf.Tensor4D, stride: spec.stride ?? 1, pad: spec.padding ?? 'valid' });
+      } else {
+        release(weights);
+      }
+    }
+
+    if (wantBackward && !result.overflowAt) {
+      const backwardStart = now();
+      await backward(tape, h, streams, options.weightGradColumns ?? 64, result, onLayer);
+      result.backward = true;
+      result.timings.backwardMs = now() - backwardStart;
+    }
+    return result;
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+
+  function release(t: tf.Tensor): void {
+    if (owned.delete(t)) t.dispose();
+  }
+}
+
+async function backward(
+  tape: TapeEntry[], output: tf.Tensor, streams: ReturnType<typeof labRandomStreams>, gradColumns: number,
+  result: LabResult, onLayer: RunLabOptions['onLayer'],
+): Promise<void> {
+  // ∂L/∂h_L = R for L = Σ h_L ⊙ R.
+  let gradOut: tf.Tensor = tf.tensor(streams.loss.fillNormal(new Float32Array(output.size)), output.shape);
+  const firstWeightEntry = tape.findIndex((e) => e.kind === 'dense' || e.kind === 'conv2d');
+  try {
+    for (let t = tape.length - 1; t >= firstWeightEntry; t--) {
+      const entry = tape[t];
+      const needInputGrad = t > firstWeightEntry;
+      let gradIn: tf.Tensor | undefined;
+      if (entry.kind === 'flatten') {
+        gradIn = tf.reshape(gradOut, [gradOut.shape[0], ...entry.inputShape]);
+      } else if (entry.kind === 'maxpool') {
+        gradIn = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, entry.size, entry.stride, 'valid'))(entry.input, gradOut));
+      } else {
+        const { info } = entry;
+        const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation)));
+        const stats: BackwardStats = { gradPreVar: 0, weightGradVar: 0, weightGradColumns: 0, overflow: false };
+        let weightGradMoments: tf.Tensor;
+        if (entry.kind === 'dense') {
+          const units = info.shape[1];
+          const columns = units > gradColumns ? sampleColumns(units, gradColumns, streams.columns) : null;
+          stats.weightGradColumns = columns ? columns.length : units;
+          weightGradMoments = tf.tidy(() => {
+            const gradPreColumns = columns ? tf.gather(gradPre, tf.tensor1d(columns, 'int32'), 1) : gradPre;
+            return moments(tf.matMul(entry.input, gradPreColumns as tf.Tensor2D, true, false));
+          });
+          if (needInputGrad) {
+            gradIn = tf.tidy(() => {
+              const throughWeights = tf.matMul(gradPre as tf.Tensor2D, entry.weights, false, true);
+              return info.residual ? tf.add(throughWeights, gradOut) : throughWeights;
+            });
+          }
+        } else {
+          stats.weightGradColumns = info.shape[3];
+          const [gradInput, gradWeights] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, entry.stride, entry.pad))(
+            [entry.input, entry.weights], gradPre as tf.Tensor4D,
+          );
+          weightGradMoments = moments(gradWeights);
+          gradWeights.dispose();
+          if (needInputGrad) gradIn = gradInput;
+          else gradInput.dispose();
+        }
+        const preMoments = moments(gradPre);
+        gradPre.dispose();
+        const allMoments = tf.concat([preMoments, weightGradMoments]);
+        preMoments.dispose();
+        weightGradMoments.dispose();
+        const [preMean, preSquare, wMean, wSquare] = Array.from(await allMoments.data());
+        allMoments.dispose();
+        stats.gradPreVar = Math.max(0, preSquare - preMean * preMean);
+        stats.weightGradVar = Math.max(0, wSquare - wMean * wMean);
+        stats.overflow = !Number.isFinite(preSquare) || !Number.isFinite(wSquare);
+        const layerStats = result.layers[info.index - 1];
+        layerStats.backward = stats;
+        onLayer?.(layerStats, 'backward');
+        if (stats.overflow) {
+          result.overflowAt = { index: info.index, phase: 'backward' };
+          gradIn?.dispose();
+          break;
+        }
+      }
+      gradOut.dispose();
+      if (!gradIn) return;
+      gradOut = gradIn;
+    }
+  } finally {
+    if (!gradOut.isDisposed) gradOut.dispose();
+  }
+}
+
+/** [mean, mean square] of all entries, as a 2-vector (one download for both). */
+function moments(x: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.stack([tf.mean(x), tf.mean(tf.square(x))]) as tf.Tensor1D);
+}
+
+function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu': return tf.relu(y);
+    case 'leaky_relu': return tf.leakyRelu(y, LEAKY_RELU_SLOPE);
+    case 'tanh': return tf.tanh(y);
+    case 'sigmoid': return tf.sigmoid(y);
+    case 'linear': return y;
+  }
+}
+
+/** φ'(y) written in terms of a = φ(y), so the forward pass keeps only the activations. */
+function activationDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu': return tf.step(a, 0);
+    case 'leaky_relu': return tf.step(a, LEAKY_RELU_SLOPE);
+    case 'tanh': return tf.sub(1, tf.square(a));
+    case 'sigmoid': return tf.mul(a, tf.sub(1, a));
+    case 'linear': return tf.onesLike(a);
+  }
+}
+
+/** Distinct column indices chosen uniformly at random (partial Fisher–Yates). */
+function sampleColumns(units: number, count: number, random: Random): number[] {
+  const all = Array.from({ length: units }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random.uniform01() * (units - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, count).sort((a, b) => a - b);
+}
+
+type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
+
+/** Mean, std, max |w|, the fraction beyond 2 std, and whether every unit (last axis) has identical weights. */
+export function summarizeWeights(values: Float32Array, shape: readonly number[]): WeightSummary {
+  let sum = 0, sumSquares = 0, maxAbs = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    sum += v;
+    sumSquares += v * v;
+    const a = v < 0 ? -v : v;
+    if (a > maxAbs) maxAbs = a;
+  }
+  const n = values.length;
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, sumSquares / n - mean * mean));
+  let tail = 0;
+  const bound = 2 * std;
+  for (let i = 0; i < n; i++) if (Math.abs(values[i] - mean) > bound) tail++;
+  return { weightMean: mean, weightStd: std, weightMaxAbs: maxAbs, weightTailFraction: tail / n, unitsIdentical: unitsIdentical(values, shape[shape.length - 1]) };
+}
+
+/** Units are the last axis (dense [in, units], conv [kh, kw, cIn, cOut]): are all units' weight vectors equal? */
+function unitsIdentical(values: Float32Array, units: number): boolean {
+  if (units < 2) return false;
+  for (let row = 0; row < values.length; row += units) {
+    const first = values[row];
+    for (let j = 1; j < units; j++) if (values[row + j] !== first) return false;
+  }
+  return true;
+}
+
+type ActivationSummary = Omit<ForwardStats, keyof WeightSummary>;
+
+/** Forward statistics from the pre-activations, in one pass (plus one for the histogram); a = φ(y) computed on the fly. */
+export function activationStats(y: Float32Array, activation: Activation, bins: number): ActivationSummary {
+  const n = y.length;
+  let sum = 0, sumSquares = 0, actSquares = 0, zeros = 0, saturated = 0, nonFinite = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (v - v !== 0) { nonFinite++; continue; }
+    sum += v;
+    sumSquares += v * v;
+    switch (activation) {
+      case 'relu':
+        if (v > 0) actSquares += v * v; else zeros++;
+        break;
+      case 'leaky_relu':
+        if (v > 0) actSquares += v * v; else { actSquares += LEAKY_RELU_SLOPE * LEAKY_RELU_SLOPE * v * v; if (v === 0) zeros++; }
+        break;
+      case 'tanh': {
+        const a = Math.tanh(v);
+        actSquares += a * a;
+        if (a === 0) zeros++;
+        if (v > TANH_SATURATED_INPUT || v < -TANH_SATURATED_INPUT) saturated++;
+        break;
+      }
+      case 'sigmoid': {
+        const a = 1 / (1 + Math.exp(-v));
+        actSquares += a * a;
+        if (v > SIGMOID_SATURATED_INPUT || v < -SIGMOID_SATURATED_INPUT) saturated++;
+        break;
+      }
+      default:
+        actSquares += v * v;
+        if (v === 0) zeros++;
+    }
+  }
+  if (nonFinite > 0) {
+    return {
+      preMean: NaN, preVar: Infinity, actSecondMoment: Infinity, zeroFraction: NaN, saturatedFraction: NaN,
+      histogram: { min: 0, max: 0, counts: [] }, overflow: true,
+    };
+  }
+  const mean = sum / n;
+  const variance = Math.max(0, sumSquares / n - mean * mean);
+  return {
+    preMean: mean, preVar: variance, actSecondMoment: actSquares / n, zeroFraction: zeros / n, saturatedFraction: saturated / n,
+    histogram: histogram(y, mean, Math.sqrt(variance), bins), overflow: !Number.isFinite(variance),
+  };
+}
+
+/** Counts over [mean − 4σ, mean + 4σ] in equal bins; values outside land in the edge bins. */
+function histogram(y: Float32Array, mean: number, std: number, bins: number): ForwardStats['histogram'] {
+  const counts = new Array<number>(bins).fill(0);
+  if (!(std > 0)) {
+    counts[Math.floor(bins / 2)] = y.length;
+    return { min: mean, max: mean, counts };
+  }
+  const min = mean - 4 * std;
+  const scale = bins / (8 * std);
+  for (let i = 0; i < y.length; i++) {
+    let b = Math.floor((y[i] - min) * scale);
+    if (b < 0) b = 0; else if (b >= bins) b = bins - 1;
+    counts[b]++;
+  }
+  return { min, max: mean + 4 * std, counts };
+}
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

@@ -1,0 +1,107 @@
+/**
+ * Infinite-width ("mean-field") predictions for plain dense networks, and the finite-width spread around them.
+ * Pure math, no TF.js: lesson widgets may import this.
+ *
+ * With zero-mean weights of variance v_l, zero biases and inputs x with E[x²] = m_0:
+ *   forward   q_l = Var(y_l) = fanIn_l · v_l · m_{l-1},      m_l = E[φ(√q_l z)²]            (z ~ N(0, 1))
+ *   backward  g_L = E[(∂L/∂h_L)²] = 1,  Var(∂L/∂y_l) = g_l · E[φ'(√q_l z)²],
+ *             g_{l-1} = units_l · v_l · Var(∂L/∂y_l)
+ */
+import type { Activation } from './types';
+import { LEAKY_RELU_SLOPE } from './networks';
+
+export interface DenseLayerTheoryInput {
+  fanIn: number;
+  units: number;
+  activation: Activation;
+  /** Variance of the layer's weights. */
+  weightVariance: number;
+}
+
+export interface MeanFieldPrediction {
+  /** Var(y_l) per layer (index 0 = layer 1). */
+  preVar: number[];
+  /** E[a_l²] per layer. */
+  actSecondMoment: number[];
+  /** Var(∂L/∂y_l) per layer for L = Σ h_L ⊙ R with R ~ N(0, 1). */
+  gradPreVar: number[];
+}
+
+export function meanField(layers: DenseLayerTheoryInput[], inputSecondMoment = 1): MeanFieldPrediction {
+  const preVar: number[] = [];
+  const actSecondMoment: number[] = [];
+  let m = inputSecondMoment;
+  for (const layer of layers) {
+    const q = layer.fanIn * layer.weightVariance * m;
+    preVar.push(q);
+    m = gaussianExpectation((z) => activation(layer.activation, Math.sqrt(q) * z) ** 2);
+    actSecondMoment.push(m);
+  }
+  const gradPreVar = new Array<number>(layers.length);
+  let g = 1;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const q = preVar[l];
+    const act = layers[l].activation;
+    gradPreVar[l] = g * gaussianExpectation((z) => derivative(act, Math.sqrt(q) * z) ** 2);
+    g = layers[l].units * layers[l].weightVariance * gradPreVar[l];
+  }
+  return { preVar, actSecondMoment, gradPreVar };
+}
+
+/**
+ * Relative variance per layer of the squared norm of a layer's output at finite width n, for one input:
+ * Var(log q_{l+1} − log q_l) ≈ κ / n. For ReLU κ = 5 (Hanin 2018: E[relu(y)⁴]/E[relu(y)²]² − 1 with the
+ * halving of units), for odd activations near the linear regime κ ≈ 2 (a χ²_n / n).
+ */
+export function logVarianceSpreadPerLayer(activation: Activation): number {
+  switch (activation) {
+    case 'relu': return 5;
+    case 'leaky_relu': return 5;
+    default: return 2;
+  }
+}
+
+/**
+ * Default band for |log10(measured / expected)| at `layersFromReference` layers away from where the
+ * comparison is anchored: a floor for estimation noise plus `z` standard deviations of the finite-width
+ * random walk of log-variance (Σ κ/n over the layers passed, converted to log10).
+ */
+export function finiteWidthBand(activation: Activation, layersFromReference: number, width: number, z = 6, floor = 0.3): number {
+  const logStd = Math.sqrt((logVarianceSpreadPerLayer(activation) * Math.max(1, layersFromReference)) / width);
+  return floor + (z * logStd) / Math.LN10;
+}
+
+export function activation(kind: Activation, y: number): number {
+  switch (kind) {
+    case 'relu': return y > 0 ? y : 0;
+    case 'leaky_relu': return y > 0 ? y : LEAKY_RELU_SLOPE * y;
+    case 'tanh': return Math.tanh(y);
+    case 'sigmoid': return 1 / (1 + Math.exp(-y));
+    case 'linear': return y;
+  }
+}
+
+export function derivative(kind: Activation, y: number): number {
+  switch (kind) {
+    case 'relu': return y > 0 ? 1 : 0;
+    case 'leaky_relu': return y > 0 ? 1 : LEAKY_RELU_SLOPE;
+    case 'tanh': { const t = Math.tanh(y); return 1 - t * t; }
+    case 'sigmoid': { const s = 1 / (1 + Math.exp(-y)); return s * (1 - s); }
+    case 'linear': return 1;
+  }
+}
+
+const GRID_POINTS = 4001;
+const GRID_LIMIT = 10;
+const GRID_STEP = (2 * GRID_LIMIT) / (GRID_POINTS - 1);
+const GRID_WEIGHTS = Array.from({ length: GRID_POINTS }, (_, i) => {
+  const z = -GRID_LIMIT + i * GRID_STEP;
+  return (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * GRID_STEP;
+});
+
+/** E[f(z)] for z ~ N(0, 1), trapezoid on [−10, 10] (error far below 1e-6 for the activations here). */
+export function gaussianExpectation(f: (z: number) => number): number {
+  let sum = 0;
+  for (let i = 0; i < GRID_POINTS; i++) sum += GRID_WEIGHTS[i] * f(-GRID_LIMIT + i * GRID_STEP);
+  return sum;
+}
