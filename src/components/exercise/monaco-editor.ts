@@ -1,0 +1,249 @@
+/**
+ * The exercise editor: Monaco in TypeScript mode with the learner's contract and TF.js typed.
+ * This module is imported lazily (only when an exercise block comes into view), so pages without an
+ * exercise never load Monaco, and a page with one is readable before Monaco arrives.
+ *
+ * Compiling happens here too, in Monaco's TypeScript worker: the same language service that draws the
+ * red squiggles produces the diagnostics that block a run and the JavaScript that the runner executes.
+ */
+import * as monaco from 'monaco-editor';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import learnerGlobals from '../../engine/learner-globals.d.ts?raw';
+// Monaco's ESM modules import their CSS, but Astro drops CSS reached only through a dynamic import,
+// so the whole stylesheet (its icon font inlined) is linked here, when the editor loads.
+import monacoCssUrl from '/node_modules/monaco-editor/min/vs/editor/editor.main.css?url';
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: monaco.Environment;
+  }
+}
+
+// Same-origin worker scripts (emitted by Vite), so they load under COOP/COEP.
+self.MonacoEnvironment = {
+  getWorker(_moduleId: string, label: string) {
+    return label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker();
+  },
+};
+
+const ts = monaco.typescript;
+
+let stylesheet: Promise<void> | null = null;
+function loadMonacoStylesheet(): Promise<void> {
+  stylesheet ??= new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = monacoCssUrl;
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error(`could not load the editor's stylesheet (${monacoCssUrl})`));
+    document.head.appendChild(link);
+  });
+  return stylesheet;
+}
+
+let languageConfigured: Promise<void> | null = null;
+
+/** Compiler options and type definitions, set once per page. */
+function configureTypeScript(): Promise<void> {
+  languageConfigured ??= (async () => {
+    ts.typescriptDefaults.setCompilerOptions({
+      target: ts.ScriptTarget.ES2020,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      lib: ['es2020', 'dom'],
+      strict: true,
+      noImplicitAny: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmitOnError: false,
+      allowNonTsExtensions: true,
+      isolatedModules: false,
+    });
+    ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
+    // TF.js's declarations (≈ 1 MB, one lazily loaded chunk) under the path Node resolution looks for,
+    // so `typeof import('@tensorflow/tfjs-core')` in the learner globals resolves and `tf.` completes.
+    const { tfjsCoreDeclarations } = await import('./tfjs-declarations');
+    const libs = [
+      { filePath: 'file:///node_modules/@tensorflow/tfjs-core/package.json', content: JSON.stringify({ name: '@tensorflow/tfjs-core', types: 'dist/index.d.ts' }) },
+      ...tfjsCoreDeclarations.map(({ path, content }) => ({ filePath: `file:///node_modules/@tensorflow/tfjs-core/${path}`, content })),
+      { filePath: 'file:///initlab/learner-globals.d.ts', content: learnerGlobals },
+    ];
+    ts.typescriptDefaults.setExtraLibs(libs);
+  })();
+  return languageConfigured;
+}
+
+export interface CodeProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface CheckResult {
+  errors: CodeProblem[];
+  /** CommonJS JavaScript, present when there are no errors. */
+  javascript: string | null;
+}
+
+export interface LearnerEditor {
+  getCode(): string;
+  /** Replaces the whole text as one undoable edit (Ctrl+Z brings the old code back). */
+  replaceCode(code: string): void;
+  onDidChangeCode(listener: (code: string) => void): () => void;
+  /** Type-checks the code in the TypeScript worker; marks each error in the editor; emits JS if clean. */
+  check(): Promise<CheckResult>;
+  /** Compiles other TypeScript (the reference solution) with the same options, without showing it. */
+  compileHidden(code: string, name: string): Promise<CheckResult>;
+  focus(): void;
+  dispose(): void;
+}
+
+export interface LearnerEditorOptions {
+  exerciseId: string;
+  code: string;
+  ariaLabel: string;
+  onRun: () => void;
+  /** Called when the learner presses Escape with no editor widget open: move focus out of the editor. */
+  onEscape: () => void;
+}
+
+function currentTheme(): 'vs' | 'vs-dark' {
+  return document.documentElement.dataset.theme === 'dark' ? 'vs-dark' : 'vs';
+}
+
+let themeObserver: MutationObserver | null = null;
+function followSiteTheme() {
+  monaco.editor.setTheme(currentTheme());
+  if (themeObserver) return;
+  themeObserver = new MutationObserver(() => monaco.editor.setTheme(currentTheme()));
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+}
+
+const MIN_HEIGHT = 220;
+const MAX_HEIGHT = 560;
+
+export async function createLearnerEditor(container: HTMLElement, options: LearnerEditorOptions): Promise<LearnerEditor> {
+  await Promise.all([configureTypeScript(), loadMonacoStylesheet()]);
+  followSiteTheme();
+
+  const uri = monaco.Uri.parse(`file:///exercises/${options.exerciseId}.ts`);
+  const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(options.code, 'typescript', uri);
+  model.setValue(options.code);
+
+  const editor = monaco.editor.create(container, {
+    model,
+    theme: currentTheme(),
+    ariaLabel: options.ariaLabel,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    fontSize: 14,
+    lineNumbersMinChars: 3,
+    tabSize: 2,
+    wordWrap: 'on',
+    fixedOverflowWidgets: true,
+    scrollbar: { alwaysConsumeMouseWheel: false },
+    accessibilitySupport: 'auto',
+    renderValidationDecorations: 'on',
+  });
+
+  const fitHeight = () => {
+    const height = Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, editor.getContentHeight()));
+    if (container.style.height !== `${height}px`) {
+      container.style.height = `${height}px`;
+      editor.layout();
+    }
+  };
+  editor.onDidContentSizeChange(fitHeight);
+  fitHeight();
+
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => options.onRun());
+  editor.addCommand(
+    monaco.KeyCode.Escape,
+    () => options.onEscape(),
+    '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !markersNavigationVisible && !editorHasMultipleSelections && !editorHoverVisible',
+  );
+
+  const getWorker = async () => (await ts.getTypeScriptWorker())(uri);
+
+  const diagnosticsOf = async (fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel) => {
+    const worker = await (await ts.getTypeScriptWorker())(fileUri);
+    const name = fileUri.toString();
+    const [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(name), worker.getSemanticDiagnostics(name)]);
+    // Syntax errors first: a type error after a syntax error is usually a consequence of it.
+    const all = syntactic.length ? syntactic : semantic;
+    const errors = all.filter((d) => d.category === 1);
+    const markers: monaco.editor.IMarkerData[] = errors.map((d) => {
+      const start = fileModel.getPositionAt(d.start ?? 0);
+      const end = fileModel.getPositionAt((d.start ?? 0) + (d.length ?? 1));
+      return {
+        severity: monaco.MarkerSeverity.Error,
+        message: flattenMessage(d.messageText),
+        startLineNumber: start.lineNumber,
+        startColumn: start.column,
+        endLineNumber: end.lineNumber,
+        endColumn: Math.max(end.column, start.column + (end.lineNumber === start.lineNumber ? 1 : 0)),
+        code: d.code ? String(d.code) : undefined,
+      };
+    });
+    return { worker, markers };
+  };
+
+  const compile = async (fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel, showMarkers: boolean): Promise<CheckResult> => {
+    const { worker, markers } = await diagnosticsOf(fileUri, fileModel);
+    // The same owner as Monaco's own diagnostics, so our markers and its later ones replace each other.
+    if (showMarkers) monaco.editor.setModelMarkers(fileModel, 'typescript', markers);
+    const errors = markers.map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message }));
+    if (errors.length) return { errors, javascript: null };
+    const output = await worker.getEmitOutput(fileUri.toString());
+    const js = output.outputFiles.find((f) => f.name.endsWith('.js'));
+    if (!js || output.emitSkipped) {
+      return { errors: [{ line: 1, column: 1, message: 'TypeScript produced no JavaScript for this file.' }], javascript: null };
+    }
+    return { errors: [], javascript: js.text };
+  };
+
+  const changeListeners = new Set<(code: string) => void>();
+  const contentSubscription = model.onDidChangeContent(() => {
+    const code = model.getValue();
+    changeListeners.forEach((l) => l(code));
+  });
+
+  return {
+    getCode: () => model.getValue(),
+    replaceCode(code) {
+      editor.pushUndoStop();
+      editor.executeEdits('initlab-reset', [{ range: model.getFullModelRange(), text: code }]);
+      editor.pushUndoStop();
+    },
+    onDidChangeCode(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    check: () => compile(uri, model, true),
+    async compileHidden(code, name) {
+      const hiddenUri = monaco.Uri.parse(`file:///hidden/${name}.ts`);
+      const hidden = monaco.editor.getModel(hiddenUri) ?? monaco.editor.createModel(code, 'typescript', hiddenUri);
+      if (hidden.getValue() !== code) hidden.setValue(code);
+      await getWorker();
+      return compile(hiddenUri, hidden, false);
+    },
+    focus: () => editor.focus(),
+    dispose() {
+      contentSubscription.dispose();
+      editor.dispose();
+    },
+  };
+}
+
+function flattenMessage(message: string | { messageText: string; next?: unknown[] }): string {
+  if (typeof message === 'string') return message;
+  const parts: string[] = [];
+  const walk = (m: { messageText: string; next?: unknown[] }, depth: number) => {
+    parts.push(`${'  '.repeat(depth)}${m.messageText}`);
+    (m.next as { messageText: string; next?: unknown[] }[] | undefined)?.forEach((n) => walk(n, depth + 1));
+  };
+  walk(message, 0);
+  return parts.join('\n');
+}
