@@ -3,7 +3,7 @@
  * layer (AlexNet's paper used σ = 0.01) against He initialization.
  */
 import { useMemo, useState } from 'preact/hooks';
-import UPlotChart, { forLogScale } from './lib/UPlotChart';
+import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
 import { DataTable, Slider, WidgetFrame } from './lib/controls';
 import { formatNumber } from './lib/format';
 import { ALEXNET_WEIGHT_LAYERS, alexnetForwardVariance } from './lib/alexnet-variance';
@@ -42,7 +42,7 @@ export default function AlexNetVarianceWidget({ defaultSigma = 0.01 }: AlexNetVa
           scales: { x: { time: false, range: [0.8, 8.2] }, y: { distr: 3, range: (_u, min, max) => [Math.min(min ?? 1, 1e-2), Math.max(max ?? 1, 1e2)] } },
           axes: [
             { label: 'weight layer', splits: () => positions, values: (_u, ticks) => ticks.map((t) => names[Math.round(t) - 1] ?? '') },
-            { label: 'Var[y_l] (log scale)', size: 70, values: (_u, ticks) => ticks.map((t) => formatNumber(t, 2)) },
+            logAxis('Var[y_l] (log scale)'),
           ],
           series: [
             {},

@@ -1,6 +1,7 @@
 /**
  * Lesson 3: saturating activations. A deep tanh or sigmoid net under different initializations:
- * the fraction of saturated units per layer (|tanh| > 0.99; sigmoid below 0.01 or above 0.99), and the
+ * the fraction of saturated units per layer (|tanh| > 0.97; sigmoid below 0.03 or above 0.97, the engine's
+ * threshold), and the
  * histogram of one layer's activations.
  */
 import { useState } from 'preact/hooks';
@@ -64,7 +65,8 @@ export default function SaturationWidget({
   const layers = Array.from({ length: depth }, (_, i) => i + 1);
   const saturatedPercent = Array.from(result.run.saturatedFraction, (f) => 100 * f);
   const histogramPercent = result.hist.fractions.map((f) => 100 * f);
-  const definition = activation === 'tanh' ? '|a| > 0.99' : 'a < 0.01 or a > 0.99';
+  const definition = activation === 'tanh' ? '|a| > 0.97' : 'a < 0.03 or a > 0.97';
+  const slope = activation === 'tanh' ? '0.06' : '0.03';
 
   return (
     <WidgetFrame name="SaturationWidget" title="Saturation in a deep tanh / sigmoid net">
@@ -109,7 +111,7 @@ export default function SaturationWidget({
         {formatNumber(result.run.forwardVariance[depth - 1])}.
       </p>
       <p class="widget__note">
-        {width} units per layer, a batch of {BATCH} inputs x ~ N(0, 1). Saturated means {definition}, where the derivative is below 0.02.
+        {width} units per layer, a batch of {BATCH} inputs x ~ N(0, 1). Saturated means {definition}, where the slope of {activation} is below {slope}.
       </p>
       <DataTable
         caption={`Saturation per layer: ${activation}, ${INIT_OPTIONS.find((o) => o.value === init)!.label}`}

@@ -119,7 +119,7 @@ export default function SumVarianceWidget({ defaultN = 256, defaultStd = 1, samp
       <p class="widget__readout" aria-live="polite">
         Predicted Var[z] = n·Var[w] = {n} × {formatNumber(std * std)} = <strong>{formatNumber(result.predicted)}</strong>;
         measured over {samples} samples: <strong>{formatNumber(result.measured)}</strong>
-        {result.outside > 0 && ` (${result.outside} samples fall outside the plotted ±4 std)`}.
+        {result.outside > 0 && ` (${result.outside} ${result.outside === 1 ? 'sample falls' : 'samples fall'} outside the plotted ±4 std)`}.
       </p>
       <DataTable
         caption={`Histogram of z: n = ${n}, std of w = ${formatNumber(std)}`}

@@ -31,6 +31,8 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
     const colors = chartColors(theme);
     const base = options(colors);
     const withTheme: uPlot.Options = {
+      legend: { live: false },
+      cursor: { show: false },
       ...base,
       width: Math.max(200, el.clientWidth),
       height,
@@ -67,4 +69,35 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
 /** Values for a log-scale axis: non-finite or non-positive values become gaps instead of breaking the scale. */
 export function forLogScale(values: ArrayLike<number>): (number | null)[] {
   return Array.from(values, (v) => (Number.isFinite(v) && v > 0 ? Math.min(v, 1e300) : null));
+}
+
+/**
+ * A log-scale y axis labelled at powers of ten only (uPlot's default log ticks label every 1–9 × 10^k,
+ * which overlap), thinned so that at most about `maxTicks` labels show.
+ */
+export function logAxis(label: string, maxTicks = 7): uPlot.Axis {
+  return {
+    label,
+    size: 72,
+    splits: (u, axisIndex) => {
+      const scaleKey = u.axes[axisIndex].scale ?? 'y';
+      const { min, max } = u.scales[scaleKey];
+      if (min === undefined || max === undefined || !(min > 0) || !(max > 0)) return [];
+      const low = Math.ceil(Math.log10(min) - 1e-9);
+      const high = Math.floor(Math.log10(max) + 1e-9);
+      const step = Math.max(1, Math.ceil((high - low + 1) / maxTicks));
+      const ticks: number[] = [];
+      for (let e = low; e <= high; e += step) ticks.push(10 ** e);
+      return ticks;
+    },
+    // uPlot's default log-axis filter blanks some of these ticks; keep them all.
+    filter: (_u, splits) => splits,
+    values: (_u, ticks) => ticks.map((t) => (t == null ? '' : formatPowerOfTen(t))),
+  };
+}
+
+function formatPowerOfTen(value: number): string {
+  const exponent = Math.round(Math.log10(value));
+  const plain = ['0.01', '0.1', '1', '10', '100', '1000'];
+  return exponent >= -2 && exponent <= 3 ? plain[exponent + 2] : `1e${exponent}`;
 }
