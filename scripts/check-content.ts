@@ -1,5 +1,5 @@
 /**
- * npm run check:content [-- --root <dir>] [--only <id>[,<id>…]] [--no-grade]
+ * npm run check:content [-- --root <dir>] [--only <id>[,<id>…]] [--no-grade] [--jobs N]
  *
  * Validates every page under content/ and every exercise under exercises/, checks the links between
  * them, and runs each exercise's reference solution (must pass), starter (must fail) and known-wrong
@@ -12,14 +12,20 @@ import { contentRoot } from './authoring/content-root';
 import { formatProblem } from './authoring/problems';
 import { formatSummary } from './authoring/summary';
 
-const USAGE = 'usage: npm run check:content [-- --root <dir>] [--only <id>[,<id>...]] [--no-grade]';
+const USAGE = 'usage: npm run check:content [-- --root <dir>] [--only <id>[,<id>...]] [--no-grade] [--jobs N]';
 
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { root: { type: 'string' }, only: { type: 'string', multiple: true }, 'no-grade': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        root: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        'no-grade': { type: 'boolean' },
+        jobs: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     console.error(`check:content: ${(error as Error).message}\n${USAGE}`);
@@ -31,10 +37,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const root = contentRoot(values.root ?? process.cwd());
   const only = values.only?.flatMap((v) => v.split(',')).filter(Boolean);
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    console.error(`check:content: --jobs needs a whole number ≥ 1, got "${values.jobs}"\n${USAGE}`);
+    return 2;
+  }
   const started = performance.now();
   const result = await checkContent(root, {
     only,
     skipGrading: values['no-grade'],
+    jobs,
     onExercise: (report) => console.log(`  graded ${report.id} in ${(report.ms / 1000).toFixed(1)} s`),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -44,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   console.log(formatSummary(result));
-  console.log(`check:content: ${result.pages} pages (${result.lessons} lessons), ${result.exercises.length} exercises OK (${seconds} s)`);
+  console.log(`check:content: OK: ${result.pages} page(s) (${result.lessons} lesson(s)), ${result.exercises.length} exercise(s), ${result.reports.length} graded (${seconds} s)`);
   return 0;
 }
 

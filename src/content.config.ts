@@ -1,33 +1,10 @@
-import { defineCollection, z } from 'astro:content';
+import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
-import { docsSchema } from '@astrojs/starlight/schema';
 import path from 'node:path';
+// The frontmatter schema lives in one module shared with `npm run check:content`.
+import { describeFrontmatterIssues, isLessonEntry, lessonFields, pageSchema } from './site/page-schema';
 
-/**
- * Lesson frontmatter on top of Starlight's (title, description, ...). Required for every page under
- * content/lessons/; other pages (landing page, instructor guide) may leave them out.
- */
-const lessonFields = z.object({
-  /** Position in the course, 1-based. */
-  order: z.number().int().positive(),
-  /** What the learner can do after the lesson; at least one. */
-  objectives: z.array(z.string().min(1)).min(1),
-  /** What the learner should know first (may be empty). */
-  prerequisites: z.array(z.string().min(1)),
-  /** Estimated minutes to work through the lesson. */
-  minutes: z.number().int().positive(),
-});
-
-export type LessonFields = z.infer<typeof lessonFields>;
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.join('.') : '(frontmatter)';
-      return `  - field \`${field}\`: ${issue.message}`;
-    })
-    .join('\n');
-}
+export type { LessonFields } from './site/page-schema';
 
 /**
  * Loads every page under content/ (files starting with `_` are skipped, as Starlight's docsLoader does),
@@ -42,11 +19,12 @@ function courseLoader(): Loader {
       inner.load({
         ...context,
         parseData: async (entry) => {
-          if (entry.id.startsWith('lessons/')) {
+          if (isLessonEntry(entry.id)) {
             const checked = lessonFields.safeParse(entry.data);
             if (!checked.success) {
               const file = entry.filePath ? path.relative(process.cwd(), entry.filePath) : entry.id;
-              throw new Error(`Invalid lesson frontmatter in ${file}:\n${describeIssues(checked.error)}`);
+              const lines = describeFrontmatterIssues(checked.error).map((line) => `  - ${line}`);
+              throw new Error(`Invalid lesson frontmatter in ${file}:\n${lines.join('\n')}`);
             }
           }
           return context.parseData(entry);
@@ -58,6 +36,6 @@ function courseLoader(): Loader {
 export const collections = {
   docs: defineCollection({
     loader: courseLoader(),
-    schema: docsSchema({ extend: lessonFields.partial() }),
+    schema: pageSchema,
   }),
 };

@@ -1,26 +1,30 @@
 /**
- * Loads every exercise folder under exercises/: the spec through the engine's schema
- * (src/engine/exercise-schema.ts), then the files the spec and the format promise.
+ * Reads exercise folders (with the CLI's reader) for the engine's exercise checker (src/engine/exercise-run.ts `checkExercise`,
+ * which validates the spec and files and grades the answers), and turns its report into problem lines.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExerciseSpecError, parseExerciseJson, type Exercise } from '../../src/engine/exercise-schema';
+import type { ExerciseCheckReport, ExerciseFolder } from '../../src/engine/exercise-run';
+import { readExerciseFolder } from '../../src/cli/exercise-files';
+import { renderMarkdown } from '../../src/markdown/render-markdown';
+import { compileProblems } from './pages';
 import { relativeTo, type ContentRoot } from './content-root';
 import type { Problem } from './problems';
 
 export interface LoadedExercise {
   id: string;
-  folder: string;
+  /** The folder's files, as checkExercise takes them; `dir` is relative to the content root. */
+  folder: ExerciseFolder;
   /** exercise.json relative to the content root. */
   file: string;
   /** The validated spec, or undefined when exercise.json is missing or invalid. */
   spec: Exercise | undefined;
-  /** True when every file it names is present: the grader can run it. */
-  complete: boolean;
+  /** Problems with exercise.json found while reading it (checkExercise reports the same ones when grading). */
+  specProblems: Problem[];
+  /** task.md rendered with the site's Markdown pipeline: a formula KaTeX cannot render, with its line. */
+  taskProblems: Problem[];
 }
-
-/** The files every exercise folder has, besides those its wrongAnswers name. */
-export const REQUIRED_FILES = ['exercise.json', 'task.md', 'starter.ts', 'solution.ts'] as const;
 
 export function listExerciseFolders(root: ContentRoot): string[] {
   if (!fs.existsSync(root.exercisesDir)) return [];
@@ -31,65 +35,81 @@ export function listExerciseFolders(root: ContentRoot): string[] {
     .sort();
 }
 
-export function loadExercises(root: ContentRoot): { exercises: LoadedExercise[]; problems: Problem[] } {
+export async function loadExercises(root: ContentRoot): Promise<LoadedExercise[]> {
   const exercises: LoadedExercise[] = [];
-  const problems: Problem[] = [];
   for (const folder of listExerciseFolders(root)) {
-    const { exercise, problems: found } = loadExercise(root, folder);
-    exercises.push(exercise);
-    problems.push(...found);
-  }
-  return { exercises, problems };
-}
-
-function loadExercise(root: ContentRoot, folder: string): { exercise: LoadedExercise; problems: Problem[] } {
-  const id = path.basename(folder);
-  const specPath = path.join(folder, 'exercise.json');
-  const file = relativeTo(root, specPath);
-  const problems: Problem[] = [];
-  const exercise: LoadedExercise = { id, folder, file, spec: undefined, complete: false };
-
-  for (const name of REQUIRED_FILES) {
-    if (!fs.existsSync(path.join(folder, name))) {
-      problems.push({ file: relativeTo(root, path.join(folder, name)), message: `missing: every exercise folder has ${REQUIRED_FILES.join(', ')}` });
-    }
-  }
-  if (!fs.existsSync(specPath)) return { exercise, problems };
-
-  try {
-    exercise.spec = parseExerciseJson(fs.readFileSync(specPath, 'utf8'), file);
-  } catch (error) {
-    if (!(error instanceof ExerciseSpecError)) throw error;
-    for (const line of error.problems) {
-      const separator = line.indexOf(': ');
-      problems.push(
-        separator === -1 ? { file, message: line } : { file, where: `field \`${line.slice(0, separator)}\``, message: line.slice(separator + 2) },
-      );
-    }
-    return { exercise, problems };
-  }
-
-  const spec = exercise.spec;
-  if (spec.id !== id) {
-    problems.push({ file, where: 'field `id`', message: `expected "${id}" (the folder's name), found "${spec.id}"` });
-  }
-  const listed = new Set(spec.wrongAnswers.map((answer) => answer.file));
-  spec.wrongAnswers.forEach((answer, i) => {
-    if (!fs.existsSync(path.join(folder, answer.file))) {
-      problems.push({ file, where: `field \`wrongAnswers[${i}].file\``, message: `${answer.file} does not exist in ${relativeTo(root, folder)}/` });
-    }
-  });
-  const wrongDir = path.join(folder, 'wrong');
-  if (fs.existsSync(wrongDir)) {
-    for (const name of fs.readdirSync(wrongDir).filter((n) => n.endsWith('.ts')).sort()) {
-      if (!listed.has(`wrong/${name}`)) {
-        problems.push({
-          file: relativeTo(root, path.join(wrongDir, name)),
-          message: `not listed in ${file} "wrongAnswers": add { "file": "wrong/${name}", "expect": "<part of the message it must produce>" }`,
-        });
+    // Paths in messages are relative to the content root, like the pages' ones.
+    const dir = relativeTo(root, folder);
+    const { files } = await readExerciseFolder(folder);
+    const file = `${dir}/exercise.json`;
+    const exercise: LoadedExercise = { id: path.basename(folder), folder: { dir, files }, file, spec: undefined, specProblems: [], taskProblems: [] };
+    if (files['exercise.json'] === undefined) {
+      exercise.specProblems.push({ file, message: 'missing: every exercise folder has exercise.json, task.md, starter.ts and solution.ts' });
+    } else {
+      try {
+        exercise.spec = parseExerciseJson(files['exercise.json'], file);
+      } catch (error) {
+        if (!(error instanceof ExerciseSpecError)) throw error;
+        exercise.specProblems.push(...specErrorProblems(error));
       }
     }
+    if (files['task.md'] !== undefined) {
+      try {
+        await quietly(() => renderMarkdown(files['task.md'], path.join(folder, 'task.md')));
+      } catch (error) {
+        exercise.taskProblems.push(...compileProblems(`${dir}/task.md`, error));
+      }
+    }
+    exercises.push(exercise);
   }
-  exercise.complete = problems.length === 0;
-  return { exercise, problems };
+  return exercises;
+}
+
+/**
+ * Astro's Markdown processor prints a failure (with a stack trace) before throwing it; the thrown error
+ * is reported as one problem line instead. Only used while nothing else runs (pages and tasks are read
+ * one after another, before any grading starts).
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const original = console.error;
+  console.error = () => {};
+  try {
+    return await work();
+  } finally {
+    console.error = original;
+  }
+}
+
+/** "networks[0].depth: expected number" → { file, where: "field `networks[0].depth`", message }. */
+function specErrorProblems(error: ExerciseSpecError): Problem[] {
+  return error.problems.map((line) => {
+    const separator = line.indexOf(': ');
+    if (separator === -1) return { file: error.file, message: line };
+    if (line.startsWith('(top level): ')) return { file: error.file, message: line.slice(separator + 2) };
+    return { file: error.file, where: `field \`${line.slice(0, separator)}\``, message: line.slice(separator + 2) };
+  });
+}
+
+/**
+ * Problem lines from checkExercise's report. Its folder problems and answer problems are strings that
+ * start with the file ("exercises/x/solution.ts: …"); spec errors are reported field by field from our
+ * own parse of the same schema, so they read like every other problem line.
+ */
+export function reportProblems(exercise: LoadedExercise, report: ExerciseCheckReport): Problem[] {
+  const problems: Problem[] = [...exercise.specProblems];
+  for (const line of report.problems) {
+    if (exercise.specProblems.length > 0 && line.startsWith(`${exercise.file}: invalid exercise spec`)) continue;
+    if (exercise.specProblems.length > 0 && line === `${exercise.file}: missing`) continue;
+    problems.push(splitFileProblem(line));
+  }
+  for (const answer of report.answers) {
+    if (answer.problem) problems.push(splitFileProblem(answer.problem));
+  }
+  return problems;
+}
+
+function splitFileProblem(line: string): Problem {
+  const oneLine = line.replace(/\s*\n\s*/g, ' / ');
+  const match = /^(\S+?): (.*)$/s.exec(oneLine);
+  return match ? { file: match[1], message: match[2] } : { file: '(exercise)', message: oneLine };
 }

@@ -1,33 +1,21 @@
 /**
- * Runs an exercise's answers through the engine's headless grader. Wired to the engine helper's
- * exercise checker once it lands.
+ * Grades one exercise folder with the engine's `checkExercise` (solution must pass, starter must fail,
+ * each wrong answer must fail with its message), using the Node answer grader of the CLI (src/cli/).
  */
-import type { ContentRoot } from './content-root';
-import type { LoadedExercise } from './exercises';
+import { checkExercise, type ExerciseCheckReport } from '../../src/engine/exercise-run';
+import { reportProblems, type LoadedExercise } from './exercises';
 import type { Problem } from './problems';
-
-export interface AnswerOutcome {
-  /** Answer file relative to the exercise folder: "solution.ts", "starter.ts", "wrong/x.ts". */
-  file: string;
-  /** What the answer must do. */
-  must: 'pass' | 'fail' | 'fail-with';
-  /** For wrong answers: the substring the verdict message must contain. */
-  expect?: string;
-  /** The grader's verdict message (or the error that stopped it). */
-  message: string;
-  passed: boolean;
-  /** Whether the answer behaved as it must. */
-  ok: boolean;
-  ms: number;
-}
+import { nodeAnswerGrader } from '../../src/cli/grade-answer';
 
 export interface ExerciseReport {
   id: string;
-  outcomes: AnswerOutcome[];
+  check: ExerciseCheckReport;
   problems: Problem[];
   ms: number;
 }
 
-export async function gradeExercise(_root: ContentRoot, exercise: LoadedExercise): Promise<ExerciseReport> {
-  throw new Error(`grading not wired yet (${exercise.id})`);
+export async function gradeExercise(exercise: LoadedExercise): Promise<ExerciseReport> {
+  const started = performance.now();
+  const check = await checkExercise(exercise.folder, nodeAnswerGrader());
+  return { id: exercise.id, check, problems: reportProblems(exercise, check), ms: performance.now() - started };
 }

@@ -44,7 +44,7 @@ export function checkLinks(root: ContentRoot, pages: PageInfo[], exercises: Exer
         where: 'field `lesson`',
         message: `"${exercise.lesson}" names no lesson: expected one of ${listOrNone(lessonIds)}`,
       });
-    } else if (!lesson.exercises.some((ref) => ref.value === exercise.id)) {
+    } else if (lesson.compiled && !lesson.exercises.some((ref) => ref.value === exercise.id)) {
       problems.push({
         file: exercise.file,
         where: 'field `lesson`',
@@ -73,8 +73,10 @@ function checkInternalLink(root: ContentRoot, pageUrls: Set<string>, href: strin
   const withSlash = target.endsWith('/') ? target : `${target}/`;
   if (pageUrls.has(withSlash)) return undefined;
   if (path.extname(target) !== '' && fs.existsSync(path.join(root.publicDir, target))) return undefined;
-  const near = [...pageUrls].filter((url) => url !== '/' && url.split('/')[1] === withSlash.split('/')[1]);
-  return `link ${href} resolves to no page or file in public/ (pages there: ${listOrNone(near)})`;
+  const pageFile = `content${withSlash.replace(/\/$/, '')}.mdx`;
+  return path.extname(target) === ''
+    ? `link ${href} leads to no page: expected ${pageFile} to exist`
+    : `link ${href} leads to no file: expected public${target} to exist`;
 }
 
 function listOrNone(items: string[]): string {

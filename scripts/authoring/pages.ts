@@ -33,6 +33,8 @@ export interface PageInfo {
   exercises: PageRef[];
   /** Site-internal link targets (starting with "/"), from Markdown links and JSX href/src attributes. */
   links: PageRef[];
+  /** False when the MDX did not compile: `exercises` and `links` are then incomplete. */
+  compiled: boolean;
 }
 
 /** Pages under content/, in a stable order. Files starting with "_" are not pages (Astro's rule). */
@@ -104,7 +106,7 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
     }
   }
 
-  const page: PageInfo = { id, file, isLesson, url: pageUrl(id), frontmatter, exercises: [], links: [] };
+  const page: PageInfo = { id, file, isLesson, url: pageUrl(id), frontmatter, exercises: [], links: [], compiled: false };
   const vfile = { path: fullPath, value: body };
   try {
     await compile(vfile, {
@@ -112,13 +114,15 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
       // The same strict KaTeX step as astro.config.mjs: a formula that cannot render is an error.
       rehypePlugins: [[rehypeKatexStrict, { strict: 'ignore' }]],
     });
+    page.compiled = true;
   } catch (error) {
     problems.push(...compileProblems(file, error));
   }
   return { page, problems };
 }
 
-function compileProblems(file: string, error: unknown): Problem[] {
+/** Problem lines for an error from compiling Markdown/MDX with the site's plugins (also used for task.md). */
+export function compileProblems(file: string, error: unknown): Problem[] {
   const e = error as { name?: string; message?: string; line?: number; column?: number; reason?: string };
   if (e.name === 'KaTeXFormulaError') {
     // One entry per formula in the message of src/markdown/rehype-katex-strict.mjs:
@@ -134,7 +138,11 @@ function compileProblems(file: string, error: unknown): Problem[] {
   const line = e.line ?? (inReason ? Number(inReason[1]) : undefined);
   const column = e.line ? e.column : inReason ? Number(inReason[2]) : undefined;
   const where = line ? `line ${line}${column ? `:${column}` : ''}` : 'MDX';
-  return [{ file, where, message: `MDX cannot compile: ${reason.replace(inReason?.[0] ?? '', '').trim()}` }];
+  let message = `MDX cannot compile: ${reason.replace(inReason?.[0] ?? '', '').trim()}`;
+  if (/Could not parse import\/exports/.test(reason)) {
+    message += ' (an import line needs a blank line after it, and a line of text cannot start with "import" or "export")';
+  }
+  return [{ file, where, message }];
 }
 
 function firstLine(error: unknown): string {

@@ -144,7 +144,10 @@ export function embedExercise(lessonSource: string, id: string): string {
     } else {
       const afterFence = source.indexOf('\n', frontmatterEnd + 4);
       const cut = afterFence === -1 ? source.length : afterFence + 1;
-      source = `${source.slice(0, cut)}${EXERCISE_IMPORT}\n${source.slice(cut)}`;
+      const rest = source.slice(cut);
+      // MDX reads a line of text right below an import as part of the import: keep a blank line between.
+      const separator = rest.startsWith('import ') || rest.startsWith('\n') || rest === '' ? '\n' : '\n\n';
+      source = `${source.slice(0, cut)}${EXERCISE_IMPORT}${separator}${rest}`;
     }
   }
   return `${source.replace(/\s*$/, '')}\n\n<Exercise id="${id}" />\n`;

@@ -10,20 +10,19 @@ export function formatSummary(result: CheckResult): string {
   const header = ['exercise', 'reference passes', 'starter fails', 'wrong answers fail as expected', 'time'];
   const rows = result.reports.map(summaryRow);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' │ ');
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' │ ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line)].join('\n');
 }
 
 function summaryRow(report: ExerciseReport): string[] {
   const mark = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? '✓' : '✗');
-  const reference = report.outcomes.find((o) => o.file === 'solution.ts');
-  const starter = report.outcomes.find((o) => o.file === 'starter.ts');
-  const wrong = report.outcomes.filter((o) => o.must === 'fail-with');
-  const wrongOk = wrong.filter((o) => o.ok).length;
+  const answers = report.check.answers;
+  const wrong = answers.filter((a) => a.role === 'wrong');
+  const wrongOk = wrong.filter((a) => a.ok).length;
   return [
     report.id,
-    mark(reference?.ok),
-    mark(starter?.ok),
+    mark(answers.find((a) => a.role === 'solution')?.ok),
+    mark(answers.find((a) => a.role === 'starter')?.ok),
     wrong.length === 0 ? 'none listed' : `${wrongOk}/${wrong.length} ${mark(wrongOk === wrong.length)}`,
     `${(report.ms / 1000).toFixed(1)} s`,
   ];
