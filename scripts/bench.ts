@@ -9,7 +9,7 @@
  * Figures from a shared, busy machine are indicative; compare ratios from one run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { alexnet, initializeWeights, mlp, runLab, weightLayers } from '../src/engine/index';
+import { alexnet, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type PreparedWeights } from '../src/engine/index';
 import { setupBackend } from '../src/cli/backend';
 
 interface Workload { name: string; target: number; pytorch: number; run: () => Promise<void>; prepare?: () => void }
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const { reps, backends } = parse(process.argv.slice(2));
   const mlpNet = mlp({ depth: 50, width: 512, activation: 'relu' });
   const alex = alexnet({ inputSize: 227 });
-  let alexWeights: Float32Array[] | undefined;
+  let alexWeights: PreparedWeights | undefined;
   const workloads: Workload[] = [
     {
       name: '(a) MLP 50×512 ReLU, batch 256, init + fwd + bwd', target: 0.8, pytorch: 0.79,
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     {
       name: '(b) AlexNet batch 4, forward stats', target: 0.15, pytorch: 0.10,
       run: async () => {
-        alexWeights ??= initializeWeights(alex, { name: 'he_normal' });
+        alexWeights ??= prepareWeights(alex, { name: 'he_normal' });
         await runLab({ network: alex, weights: alexWeights, batch: 4 });
       },
     },
@@ -81,6 +81,8 @@ async function main(): Promise<void> {
       rows.push([backend, workload.name, wall.toFixed(3), cpu.toFixed(3), workload.target.toFixed(2), workload.pytorch.toFixed(2), String(n), wall <= workload.target ? 'yes' : 'no']);
       console.error(`done: ${backend} ${workload.name}`);
     }
+    alexWeights?.dispose();
+    alexWeights = undefined;
   }
   const header = ['backend', 'workload', 'median s', 'cpu s', 'target s', 'PyTorch s', 'reps', 'meets target'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));

@@ -23,8 +23,11 @@ export interface RunLabOptions {
   network: NetworkSpec;
   /** The learner's function or a reference initializer; ignored when `weights` is given. */
   initializer?: LearnerInitializer | InitializerRef;
-  /** Weights drawn beforehand (one Float32Array per weight layer, see `initializeWeights`). */
-  weights?: Float32Array[];
+  /**
+   * Weights drawn beforehand: one Float32Array per weight layer (see `initializeWeights`), or tensors already
+   * on the backend (see `prepareWeights`; runLab does not dispose those).
+   */
+  weights?: Float32Array[] | PreparedWeights;
   /** Examples in the batch pushed through the network (x ~ N(0, 1)). Default 64. */
   batch?: number;
   /** Seeds the weights' sampler, the input batch and the loss projection. Default 1. */
@@ -72,8 +75,30 @@ function weightSource(initializer: LearnerInitializer | InitializerRef, random: 
   return (layer) => sampleInitializer(initializer, layer.shape, random);
 }
 
+/** Weights uploaded once and reused over several runs (e.g. the same AlexNet on different batches). */
+export interface PreparedWeights {
+  readonly network: string;
+  readonly tensors: tf.Tensor[];
+  readonly summaries: WeightSummary[];
+  dispose(): void;
+}
+
+/** Draws (or takes) every layer's weights, uploads them as tensors and summarizes them. Call dispose() when done. */
+export function prepareWeights(network: NetworkSpec, source: LearnerInitializer | InitializerRef | Float32Array[], seed = 1): PreparedWeights {
+  const layers = weightLayers(network);
+  const values = Array.isArray(source) ? source : initializeWeights(network, source, seed);
+  if (values.length !== layers.length) throw new Error(`prepareWeights: got ${values.length} weight arrays for ${layers.length} weight layers`);
+  const tensors = layers.map((layer, i) => tf.tensor(values[i], layer.shape));
+  const summaries = layers.map((layer, i) => summarizeWeights(values[i], layer.shape));
+  return { network: network.name, tensors, summaries, dispose: () => tensors.forEach((t) => t.dispose()) };
+}
+
+function isPrepared(weights: RunLabOptions['weights']): weights is PreparedWeights {
+  return weights !== undefined && !Array.isArray(weights);
+}
+
 type TapeEntry =
-  | { kind: 'dense'; info: LayerInfo; input: tf.Tensor2D; weights: tf.Tensor2D; activationOut: tf.Tensor2D }
+  | { kind: 'dense'; info: LayerInfo; input: tf.Tensor2D; weightsT: tf.Tensor2D; activationOut: tf.Tensor2D }
   | { kind: 'conv2d'; info: LayerInfo; input: tf.Tensor4D; weights: tf.Tensor4D; activationOut: tf.Tensor4D; stride: number; pad: 'same' | 'valid' | number }
   | { kind: 'maxpool'; input: tf.Tensor4D; size: number; stride: number }
   | { kind: 'flatten'; inputShape: number[] };
@@ -87,10 +112,10 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const streams = labRandomStreams(seed);
   const infos = weightLayers(network);
   if (!options.weights && !options.initializer) throw new Error('runLab: give an initializer or weights');
-  if (options.weights && options.weights.length !== infos.length) {
-    throw new Error(`runLab: got ${options.weights.length} weight arrays for ${infos.length} weight layers`);
-  }
-  const draw = options.weights ? (layer: LayerInfo) => options.weights![layer.index - 1] : weightSource(options.initializer!, streams.weights);
+  const given = options.weights;
+  const givenCount = given ? (isPrepared(given) ? given.tensors.length : given.length) : infos.length;
+  if (givenCount !== infos.length) throw new Error(`runLab: got ${givenCount} weight arrays for ${infos.length} weight layers`);
+  const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights);
 
   const result: LabResult = {
     network: network.name, backend: tf.getBackend(), seed, batch, layers: [], backward: false,
@@ -122,9 +147,17 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
       const info = infos[weightIndex++];
       const initStart = now();
       onInitLayer?.(info);
-      const values = draw(info);
-      const weightSummary = summarizeWeights(values, info.shape);
-      const weights = keep(tf.tensor(values, info.shape));
+      let values: Float32Array | undefined;
+      let weights: tf.Tensor;
+      let weightSummary: WeightSummary;
+      if (isPrepared(given)) {
+        weights = given.tensors[info.index - 1]; // not ours: never released here
+        weightSummary = given.summaries[info.index - 1];
+      } else {
+        values = draw(info);
+        weightSummary = summarizeWeights(values, info.shape);
+        weights = keep(tf.tensor(values, info.shape));
+      }
       result.timings.initMs += now() - initStart;
 
       const forwardStart = now();
@@ -151,10 +184,16 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
         result.overflowAt = { index: info.index, phase: 'forward' };
         break;
       }
-      if (wantBackward) {
-        tape.push(spec.kind === 'dense'
-          ? { kind: 'dense', info, input: input as tf.Tensor2D, weights: weights as tf.Tensor2D, activationOut: activationOut as tf.Tensor2D }
-          : { kind: 'conv2d', info, input: input as tf.Tensor4D, weights: weights as tf.Tensor4D, activationOut: activationOut as tf.Tensor4D, stride: spec.stride ?? 1, pad: spec.padding ?? 'valid' });
+      if (wantBackward && spec.kind === 'dense') {
+        // Wᵀ for ∂L/∂h_{l-1} = ∂L/∂y_l Wᵀ: transposed here in JS, because the wasm backend's matMul with
+        // transposeB is ≈ 10× slower than a plain one.
+        release(weights);
+        const weightsT = keep(values
+          ? tf.tensor2d(transpose2d(values, info.shape[0], info.shape[1]), [info.shape[1], info.shape[0]])
+          : tf.transpose(weights as tf.Tensor2D));
+        tape.push({ kind: 'dense', info, input: input as tf.Tensor2D, weightsT, activationOut: activationOut as tf.Tensor2D });
+      } else if (wantBackward && spec.kind === 'conv2d') {
+        tape.push({ kind: 'conv2d', info, input: input as tf.Tensor4D, weights: weights as tf.Tensor4D, activationOut: activationOut as tf.Tensor4D, stride: spec.stride ?? 1, pad: spec.padding ?? 'valid' });
       } else {
         release(weights);
       }
@@ -201,13 +240,14 @@ async function backward(
           const units = info.shape[1];
           const columns = units > gradColumns ? sampleColumns(units, gradColumns, streams.columns) : null;
           stats.weightGradColumns = columns ? columns.length : units;
+          // (∂L/∂W)ᵀ restricted to the sampled columns: (∂L/∂y[:, S])ᵀ h_{l-1}, same entries, no transposed matMul.
           weightGradMoments = tf.tidy(() => {
             const gradPreColumns = columns ? tf.gather(gradPre, tf.tensor1d(columns, 'int32'), 1) : gradPre;
-            return moments(tf.matMul(entry.input, gradPreColumns as tf.Tensor2D, true, false));
+            return moments(tf.matMul(tf.transpose(gradPreColumns as tf.Tensor2D), entry.input));
           });
           if (needInputGrad) {
             gradIn = tf.tidy(() => {
-              const throughWeights = tf.matMul(gradPre as tf.Tensor2D, entry.weights, false, true);
+              const throughWeights = tf.matMul(gradPre as tf.Tensor2D, entry.weightsT);
               return info.residual ? tf.add(throughWeights, gradOut) : throughWeights;
             });
           }
@@ -275,6 +315,23 @@ function activationDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
   }
 }
 
+/** Row-major [rows, cols] → [cols, rows], in cache-friendly blocks. */
+function transpose2d(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  const block = 32;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const r1 = Math.min(rows, r0 + block);
+    for (let c0 = 0; c0 < cols; c0 += block) {
+      const c1 = Math.min(cols, c0 + block);
+      for (let r = r0; r < r1; r++) {
+        const rowOffset = r * cols;
+        for (let c = c0; c < c1; c++) out[c * rows + r] = values[rowOffset + c];
+      }
+    }
+  }
+  return out;
+}
+
 /** Distinct column indices chosen uniformly at random (partial Fisher–Yates). */
 function sampleColumns(units: number, count: number, random: Random): number[] {
   const all = Array.from({ length: units }, (_, i) => i);
@@ -285,25 +342,29 @@ function sampleColumns(units: number, count: number, random: Random): number[] {
   return all.slice(0, count).sort((a, b) => a - b);
 }
 
-type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
+export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
+
+/** Tail fractions are estimated on at most this many evenly spaced weights (plenty for a ±1 % estimate). */
+const TAIL_SAMPLE = 1 << 18;
 
 /** Mean, std, max |w|, the fraction beyond 2 std, and whether every unit (last axis) has identical weights. */
 export function summarizeWeights(values: Float32Array, shape: readonly number[]): WeightSummary {
   let sum = 0, sumSquares = 0, maxAbs = 0;
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     sum += v;
     sumSquares += v * v;
     const a = v < 0 ? -v : v;
     if (a > maxAbs) maxAbs = a;
   }
-  const n = values.length;
   const mean = sum / n;
   const std = Math.sqrt(Math.max(0, sumSquares / n - mean * mean));
-  let tail = 0;
+  const stride = Math.max(1, Math.floor(n / TAIL_SAMPLE));
+  let tail = 0, sampled = 0;
   const bound = 2 * std;
-  for (let i = 0; i < n; i++) if (Math.abs(values[i] - mean) > bound) tail++;
-  return { weightMean: mean, weightStd: std, weightMaxAbs: maxAbs, weightTailFraction: tail / n, unitsIdentical: unitsIdentical(values, shape[shape.length - 1]) };
+  for (let i = 0; i < n; i += stride, sampled++) if (Math.abs(values[i] - mean) > bound) tail++;
+  return { weightMean: mean, weightStd: std, weightMaxAbs: maxAbs, weightTailFraction: tail / sampled, unitsIdentical: unitsIdentical(values, shape[shape.length - 1]) };
 }
 
 /** Units are the last axis (dense [in, units], conv [kh, kw, cIn, cOut]): are all units' weight vectors equal? */
