@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkContent } from '../../scripts/authoring/check';
 import { contentRoot, type ContentRoot } from '../../scripts/authoring/content-root';
 import { formatProblem } from '../../scripts/authoring/problems';
-import { ScaffoldError, scaffoldLesson } from '../../scripts/authoring/scaffold';
+import { ScaffoldError, embedExercise, scaffoldExercise, scaffoldLesson } from '../../scripts/authoring/scaffold';
 
 const repo = path.resolve(__dirname, '../..');
 const copies: string[] = [];
@@ -71,4 +71,61 @@ describe('npm run new -- lesson', () => {
     });
     expect(await problems(root)).toEqual([]);
   }, 30_000);
+});
+
+describe('npm run new -- exercise', () => {
+  it('writes an exercise that passes check:content as generated, and embeds it in the lesson', async () => {
+    const root = copyOfMinimalCourse();
+    const result = scaffoldExercise(root, 'relu-demo', { lesson: '01-intro' });
+    expect(result.created.sort()).toEqual([
+      'exercises/relu-demo/exercise.json',
+      'exercises/relu-demo/solution.ts',
+      'exercises/relu-demo/starter.ts',
+      'exercises/relu-demo/task.md',
+      'exercises/relu-demo/wrong/lecun.ts',
+    ]);
+    expect(result.changed).toEqual(['content/lessons/01-intro.mdx']);
+    const lesson = fs.readFileSync(path.join(root.lessonsDir, '01-intro.mdx'), 'utf8');
+    expect(lesson).toContain("---\nimport Exercise from '~/components/Exercise.astro';\n\nThe signal");
+    expect(lesson.endsWith('\n\n<Exercise id="relu-demo" />\n')).toBe(true);
+
+    // The real command, as an instructor runs it: grades the reference, the starter and the wrong answer.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/check-content.ts', '--root', root.root],
+      { cwd: repo },
+    );
+    expect(stdout).toMatch(/^relu-demo +│ ✓ +│ ✓ +│ 1\/1 ✓ +│ \d+\.\d s$/m);
+    expect(stdout).toMatch(/check:content: OK: 1 page\(s\) \(1 lesson\(s\)\), 1 exercise\(s\), 1 graded/);
+  }, 60_000);
+
+  it('refuses an existing exercise folder, a missing or unknown lesson, and a bad id, writing nothing', () => {
+    const root = copyOfMinimalCourse();
+    const lessonBefore = fs.readFileSync(path.join(root.lessonsDir, '01-intro.mdx'), 'utf8');
+    expect(() => scaffoldExercise(root, 'relu-demo')).toThrow(
+      new ScaffoldError('which lesson shows this exercise? add --lesson <slug>, one of: 01-intro'),
+    );
+    expect(() => scaffoldExercise(root, 'relu-demo', { lesson: '02-nope' })).toThrow(
+      new ScaffoldError('--lesson "02-nope" names no file in content/lessons/; expected one of: 01-intro'),
+    );
+    expect(() => scaffoldExercise(root, 'ReLU demo', { lesson: '01-intro' })).toThrow(/exercise id "ReLU demo" is not allowed/);
+    expect(fs.existsSync(root.exercisesDir)).toBe(false);
+    expect(fs.readFileSync(path.join(root.lessonsDir, '01-intro.mdx'), 'utf8')).toBe(lessonBefore);
+
+    fs.mkdirSync(path.join(root.exercisesDir, 'relu-demo'), { recursive: true });
+    expect(() => scaffoldExercise(root, 'relu-demo', { lesson: 'lessons/01-intro' })).toThrow(
+      new ScaffoldError('exercises/relu-demo already exists; nothing was written (choose another name or edit that file)'),
+    );
+    expect(fs.readdirSync(path.join(root.exercisesDir, 'relu-demo'))).toEqual([]);
+    expect(fs.readFileSync(path.join(root.lessonsDir, '01-intro.mdx'), 'utf8')).toBe(lessonBefore);
+  });
+
+  it('adds the import once, keeps the lesson\'s imports together, and appends each block', () => {
+    const lesson = "---\ntitle: x\n---\nimport { Aside } from '@astrojs/starlight/components';\n\nText.\n";
+    const once = embedExercise(lesson, 'a');
+    expect(once).toBe(
+      "---\ntitle: x\n---\nimport Exercise from '~/components/Exercise.astro';\nimport { Aside } from '@astrojs/starlight/components';\n\nText.\n\n<Exercise id=\"a\" />\n",
+    );
+    expect(embedExercise(once, 'b')).toBe(`${once}\n<Exercise id="b" />\n`);
+  });
 });
