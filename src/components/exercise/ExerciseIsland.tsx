@@ -198,7 +198,10 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         store?.recordRun(exerciseId, verdict.passed, verdict.message);
       } else if (outcome.error) {
         setPhase({ kind: 'error', errorKind: outcome.error.kind, message: outcome.error.message, layer: outcome.error.layer });
-        store?.recordRun(exerciseId, false, outcome.error.message);
+        // A backend that cannot start or a lost GPU is not the learner's attempt.
+        if (outcome.error.kind !== 'backend-unavailable' && outcome.error.kind !== 'device-lost') {
+          store?.recordRun(exerciseId, false, outcome.error.message);
+        }
       } else {
         setPhase({ kind: 'error', errorKind: 'runtime', message: 'The run ended without a result.' });
       }

@@ -1,0 +1,379 @@
+/**
+ * The exercise block in a real browser, against the built site: the editor (Monaco with the learner's
+ * types and TF.js's), type errors blocking a run, a wrong and a right initializer graded through the
+ * runner, saved work across reloads, hints, reset, keyboard use, and progress export/import.
+ * Screenshots of each state go to test-output/screenshots/exercise-*.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, REPO_ROOT, serveSite, setTheme, type ServedSite, type TrackedPage } from './harness';
+
+const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+
+interface ExerciseFixture {
+  id: string;
+  lessonPath: string;
+  starter: string;
+  solution: string;
+  hints: string[];
+  wrong: { code: string; expect: string } | null;
+}
+
+/** The exercise to test: he-relu-50 if the course has it, else the first exercise a built page contains. */
+function pickExercise(outDir: string): ExerciseFixture {
+  const root = path.join(REPO_ROOT, 'exercises');
+  const ids = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'exercise.json')));
+  const ordered = [...ids.filter((id) => id === 'he-relu-50'), ...ids.filter((id) => id !== 'he-relu-50')];
+  for (const id of ordered) {
+    const spec = JSON.parse(fs.readFileSync(path.join(root, id, 'exercise.json'), 'utf8'));
+    const page = path.join(outDir, spec.lesson, 'index.html');
+    if (!fs.existsSync(page) || !fs.readFileSync(page, 'utf8').includes(`data-exercise-id="${id}"`)) continue;
+    const read = (f: string) => fs.readFileSync(path.join(root, id, f), 'utf8');
+    const firstWrong = spec.wrongAnswers?.[0];
+    return {
+      id,
+      lessonPath: `/${spec.lesson}/`,
+      starter: read('starter.ts'),
+      solution: read('solution.ts'),
+      hints: spec.hints,
+      wrong: firstWrong ? { code: read(firstWrong.file), expect: firstWrong.expect } : null,
+    };
+  }
+  throw new Error(`No built lesson page contains an <Exercise> block (exercises: ${ids.join(', ') || 'none'}).`);
+}
+
+let site: ServedSite;
+let browser: Browser;
+let exercise: ExerciseFixture;
+
+beforeAll(async () => {
+  site = await serveSite();
+  exercise = pickExercise(site.outDir);
+  browser = await launchBrowser();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const island = (page: Page) => page.locator(`[data-exercise-id="${exercise.id}"] .exercise-island`);
+
+async function openExercise(options: { width?: number; theme?: 'light' | 'dark' } = {}): Promise<TrackedPage> {
+  const tracked = await openPage(browser, { width: options.width ?? 1280, colorScheme: options.theme ?? 'light' });
+  const { page } = tracked;
+  await page.goto(site.url + exercise.lessonPath);
+  if (options.theme) await setTheme(page, options.theme);
+  await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+  await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
+  return tracked;
+}
+
+/**
+ * Replaces the editor's text the way a learner pasting code would: select all, delete, paste.
+ * (Typing it instead would go through auto-indent and auto-closing brackets and change the code.)
+ */
+async function setCode(page: Page, code: string) {
+  await page.locator(`[data-exercise-id="${exercise.id}"] .exercise-editor .view-lines`).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, code);
+}
+
+/** Moves the mouse over the first occurrence of `word` in the editor (Monaco merges tokens into spans). */
+async function hoverWord(page: Page, word: string) {
+  const point = await page.evaluate((w) => {
+    const lines = document.querySelector('.exercise-editor .view-lines')!;
+    const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(w);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + w.length);
+      const box = range.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    }
+    return null;
+  }, word);
+  if (!point) throw new Error(`"${word}" is not visible in the editor`);
+  await page.mouse.move(point.x, point.y);
+}
+
+async function savedCode(page: Page): Promise<string | null> {
+  return page.evaluate((id) => {
+    const raw = localStorage.getItem(`initlab:code:${id}`);
+    return raw === null ? null : (JSON.parse(raw).code as string);
+  }, exercise.id);
+}
+
+async function waitForOutcome(page: Page, timeout = 150_000): Promise<string> {
+  await page.waitForFunction(
+    (id) => {
+      const el = document.querySelector(`[data-exercise-id="${id}"] .exercise-island`);
+      return el && ['done', 'error', 'blocked'].includes(el.getAttribute('data-phase') ?? '');
+    },
+    exercise.id,
+    { timeout },
+  );
+  return (await island(page).getAttribute('data-phase'))!;
+}
+
+async function shoot(page: Page, name: string) {
+  await page.locator(`[data-exercise-id="${exercise.id}"]`).screenshot({ path: path.join(SHOTS, `exercise-${name}.png`) });
+}
+
+describe('exercise block', () => {
+  it('is readable before Monaco arrives: task and starter as static HTML, no editor script on other pages', async () => {
+    const html = await (await fetch(site.url + exercise.lessonPath)).text();
+    expect(html).toContain(`data-exercise-id="${exercise.id}"`);
+    expect(html).toMatch(/<pre class="exercise-static-code"/);
+    const firstStarterLine = exercise.starter.split('\n').find((l) => l.trim().length > 0)!.trim();
+    const decoded = html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    expect(decoded).toContain(firstStarterLine);
+
+    // With Monaco's chunk blocked, the page still shows the task and the code, scrolls, and says why there is no editor.
+    const tracked = await openPage(browser);
+    const { page } = tracked;
+    await page.route(/monaco-editor\.[^/]*\.js$/, (route) => route.abort());
+    await page.goto(site.url + exercise.lessonPath);
+    await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+    await island(page).and(page.locator('[data-editor-state="failed"]')).waitFor({ timeout: 60_000 });
+    await expect(page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`).innerText()).resolves.toContain(firstStarterLine);
+    await expect(page.locator(`[data-exercise-id="${exercise.id}"] [role="alert"]`).innerText()).resolves.toMatch(/editor could not load/);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBeGreaterThan(0);
+    await tracked.close();
+
+    // A lesson page without an exercise never requests Monaco.
+    const other = await openPage(browser);
+    const requested: string[] = [];
+    other.page.on('request', (r) => requested.push(r.url()));
+    const withoutExercise = fs
+      .readdirSync(path.join(site.outDir, 'lessons'))
+      .find((dir) => !fs.readFileSync(path.join(site.outDir, 'lessons', dir, 'index.html'), 'utf8').includes('data-exercise-id'));
+    if (withoutExercise) {
+      await other.page.goto(`${site.url}/lessons/${withoutExercise}/`);
+      await other.page.mouse.wheel(0, 5000);
+      await other.page.waitForTimeout(1000);
+      expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker/.test(u))).toEqual([]);
+    }
+    await other.close();
+  });
+
+  it('types tf. and the learner contract: completions and hover docs come from the .d.ts files', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    await setCode(page, 'export default function init(layer: LayerInfo, { tf }: InitTools): Weights {\n  return tf.');
+    const suggest = page.locator('.suggest-widget.visible');
+    await suggest.waitFor({ timeout: 60_000 });
+    await page.keyboard.type('randomNorm');
+    await expect
+      .poll(async () => (await suggest.locator('.monaco-list-row').allInnerTexts()).join(' '), { timeout: 30_000 })
+      .toContain('randomNormal');
+    await page.keyboard.press('Escape');
+    // Hover over `fanIn` in a line that uses it: the doc comment from learner-globals.d.ts.
+    await setCode(page, 'export default function init(layer: LayerInfo, { random }: InitTools): Weights {\n  return random.normal(layer.shape, 0, 1 / layer.fanIn);\n}\n');
+    await hoverWord(page, 'fanIn');
+    await expect.poll(async () => page.locator('.monaco-hover').allInnerTexts(), { timeout: 30_000 }).toEqual(
+      expect.arrayContaining([expect.stringContaining('Number of inputs each output unit sums over')]),
+    );
+    await tracked.close();
+  });
+
+  it('a syntax error is marked with its line and column and nothing runs', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    await setCode(page, exercise.solution.replace(/\)\s*;/, ';'));
+    await page.getByRole('button', { name: /^Run/ }).click();
+    expect(await waitForOutcome(page)).toBe('blocked');
+    const verdict = page.locator(`[data-exercise-id="${exercise.id}"] [role="status"]`).first();
+    await expect(verdict.innerText()).resolves.toMatch(/Fix \d+ errors? first: nothing was run/);
+    await expect(verdict.innerText()).resolves.toMatch(/Line \d+, column \d+:/);
+    await expect(page.locator('.exercise-editor .squiggly-error').count()).resolves.toBeGreaterThan(0);
+    // Nothing ran: no backend was reported and no plot exists.
+    await expect(page.locator('.exercise-backend-report').count()).resolves.toBe(0);
+    await expect(page.locator('.exercise-plot').count()).resolves.toBe(0);
+    await shoot(page, 'error-light-1280');
+    await tracked.close();
+  });
+
+  it('a wrong initializer fails with the grader\'s diagnostic, plotted', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    await setCode(page, exercise.wrong?.code ?? exercise.starter);
+    await page.getByRole('button', { name: /^Run/ }).click();
+    expect(await waitForOutcome(page)).toBe('done');
+    const verdict = page.locator(`[data-exercise-id="${exercise.id}"] .exercise-verdict`);
+    await expect(verdict.innerText()).resolves.toMatch(/^Not yet\./);
+    if (exercise.wrong) await expect(verdict.innerText()).resolves.toContain(exercise.wrong.expect);
+    await expect(verdict.getAttribute('role')).resolves.toBe('status');
+    await expect(page.locator('.exercise-plot canvas').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('.exercise-backend-report').innerText()).resolves.toMatch(/^Ran on (WebGPU|WebGL|WASM|CPU)/);
+    await expect(page.getByRole('button', { name: 'Show solution' }).getAttribute('class')).resolves.toContain('exercise-button--suggest');
+    await shoot(page, 'fail-light-1280');
+    await tracked.close();
+  });
+
+  it('the right initializer passes with Ctrl+Enter; plot, histograms and table are drawn; the sidebar shows it', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    await setCode(page, exercise.solution);
+    await page.keyboard.press('Control+Enter');
+    expect(await waitForOutcome(page)).toBe('done');
+    const root = page.locator(`[data-exercise-id="${exercise.id}"]`);
+    await expect(root.locator('.exercise-verdict').innerText()).resolves.toMatch(/^Passed\./);
+    // The forward plot has the learner's curve: uPlot drew a canvas with non-background pixels.
+    const drawn = await root.locator('.exercise-plot canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+      const ctx = canvas.getContext('2d')!;
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    });
+    expect(drawn).toBeGreaterThan(500);
+    const rows = await root.locator('.exercise-table tbody tr').count();
+    expect(rows).toBeGreaterThan(1);
+    await expect(root.locator('.exercise-histogram-grid > li').count()).resolves.toBeGreaterThan(1);
+    // Progress: the sidebar link to this lesson carries a "passed" badge.
+    await expect
+      .poll(() => page.locator(`#starlight__sidebar a[href$="${exercise.lessonPath}"] .progress-badge`).getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('passed');
+    // Wait for the reference curve so the screenshot shows it.
+    await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 }).catch(() => {});
+    await shoot(page, 'pass-light-1280');
+    await tracked.close();
+  });
+
+  it('keeps the code across a reload (autosave)', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    const code = `${exercise.starter.trimEnd()}\n// my note ${Date.now()}\n`;
+    await setCode(page, code);
+    await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(code);
+    await page.reload();
+    await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
+    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.toContain('// my note');
+    await tracked.close();
+  });
+
+  it('shows hints one at a time', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    const root = page.locator(`[data-exercise-id="${exercise.id}"]`);
+    expect(exercise.hints.length).toBeGreaterThan(0);
+    await expect(root.locator('.exercise-hints li').count()).resolves.toBe(0);
+    for (let i = 0; i < exercise.hints.length; i++) {
+      await root.getByRole('button', { name: `Hint ${i + 1} of ${exercise.hints.length}` }).click();
+      await expect(root.locator('.exercise-hints li').count()).resolves.toBe(i + 1);
+      await expect(root.locator('.exercise-hints li').last().innerText()).resolves.toContain(exercise.hints[i].slice(0, 30));
+    }
+    await expect(root.getByRole('button', { name: 'No more hints' }).isDisabled()).resolves.toBe(true);
+    await tracked.close();
+  });
+
+  it('reset asks first, and cancelling keeps the code', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    const mine = `${exercise.starter.trimEnd()}\n// keep me\n`;
+    await setCode(page, mine);
+    await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(mine);
+    const root = page.locator(`[data-exercise-id="${exercise.id}"]`);
+    await root.getByRole('button', { name: 'Reset to starter' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset to the starter code?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog.count()).resolves.toBe(0);
+    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.toContain('// keep me');
+    await root.getByRole('button', { name: 'Reset to starter' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Replace my code' }).click();
+    await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(exercise.starter);
+    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.not.toContain('// keep me');
+    await tracked.close();
+  });
+
+  it('is usable from the keyboard: Escape leaves the editor, Ctrl+M then Tab too', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    await page.locator('.exercise-editor .view-lines').click();
+    await page.keyboard.press('Escape');
+    await expect(page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toMatch(/^Run/);
+    await page.locator('.exercise-editor .view-lines').click();
+    await page.keyboard.press('Control+m');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'))).resolves.toBe(false);
+    await tracked.close();
+  });
+
+  it('exports progress to a file and imports it back; a bad file gets a clear message', async () => {
+    const tracked = await openPage(browser);
+    const { page } = tracked;
+    await page.goto(`${site.url}/`);
+    await page.evaluate((id) => {
+      localStorage.setItem('initlab:progress', JSON.stringify({ v: 1, exercises: { [id]: { status: 'passed', attempts: 2 } } }));
+      localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code: '// exported code', savedAt: '2026-11-22T10:00:00.000Z' }));
+    }, exercise.id);
+    await page.reload();
+    const summary = page.locator('#progress-summary');
+    await expect(summary.innerText()).resolves.toMatch(/1 of \d+ exercises? passed/);
+    const [download] = await Promise.all([page.waitForEvent('download'), summary.getByRole('button', { name: 'Export progress' }).click()]);
+    const file = path.join(SHOTS, '..', 'exercise-progress-export.json');
+    await download.saveAs(file);
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(exported.format).toBe('initlab-progress');
+    expect(exported.exercises[exercise.id]).toMatchObject({ status: 'passed', attempts: 2, code: '// exported code' });
+
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await expect(summary.innerText()).resolves.toMatch(/0 of \d+ exercises? passed/);
+
+    await summary.locator('input[type="file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+    await expect.poll(() => summary.locator('[role="status"]').innerText()).toMatch(/not an initlab progress file.*Nothing was imported/);
+
+    await summary.locator('input[type="file"]').setInputFiles(file);
+    await expect.poll(() => summary.innerText()).toMatch(/1 of \d+ exercises? passed/);
+    await expect(summary.locator('[role="status"]').innerText()).resolves.toMatch(/Imported \d+ exercises?.*restored saved code for 1/);
+    expect(await page.evaluate((id) => JSON.parse(localStorage.getItem(`initlab:code:${id}`)!).code, exercise.id)).toBe('// exported code');
+    await tracked.close();
+  });
+
+  it('screenshots: pass, fail and error in dark, and narrow 390 px', async () => {
+    for (const [theme, width] of [
+      ['dark', 1280],
+      ['light', 390],
+      ['dark', 390],
+    ] as const) {
+      const tracked = await openExercise({ theme, width });
+      const { page } = tracked;
+      await setCode(page, exercise.solution);
+      await page.getByRole('button', { name: /^Run/ }).click();
+      expect(await waitForOutcome(page)).toBe('done');
+      await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 }).catch(() => {});
+      await shoot(page, `pass-${theme}-${width}`);
+      await setCode(page, exercise.wrong?.code ?? exercise.starter);
+      await page.getByRole('button', { name: /^Run/ }).click();
+      await page.waitForFunction((id) => document.querySelector(`[data-exercise-id="${id}"] .exercise-island`)?.getAttribute('data-phase') === 'running', exercise.id, { timeout: 30_000 }).catch(() => {});
+      expect(await waitForOutcome(page)).toBe('done');
+      await shoot(page, `fail-${theme}-${width}`);
+      await setCode(page, 'export default function init(layer: LayerInfo): Weights {\n  return layer.fanIn;\n}\n');
+      await page.getByRole('button', { name: /^Run/ }).click();
+      expect(await waitForOutcome(page)).toBe('blocked');
+      await shoot(page, `error-${theme}-${width}`);
+      if (width === 390) {
+        // Editor and plots stack: nothing in the block is wider than the viewport.
+        const overflow = await page.evaluate((id) => {
+          const block = document.querySelector(`[data-exercise-id="${id}"]`)!;
+          return [...block.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.exercise-table-scroll, .monaco-editor, .katex-display')).length;
+        }, exercise.id);
+        expect(overflow).toBe(0);
+      }
+      await tracked.close();
+    }
+  });
+});
