@@ -10,9 +10,9 @@ import { COURSE_PARTS } from './src/site/course-parts.mjs';
 
 const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
 
-/** Lesson file names (without extension) present in content/lessons/. */
-function lessonNamesOnDisk() {
-  const dir = `${contentDir}lessons`;
+/** Page names (file names without extension) in a folder of content/, sorted. */
+function pageNamesIn(/** @type {string} */ folder) {
+  const dir = `${contentDir}${folder}`;
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
@@ -24,9 +24,10 @@ function lessonNamesOnDisk() {
 /**
  * Sidebar grouped by course part. Only lessons that exist are listed (Starlight fails the build on a
  * sidebar slug with no page); a lesson file that is in no part is listed in a last group, with a warning.
+ * Instructor pages (content/guide/) come last.
  */
 function courseSidebar() {
-  const onDisk = lessonNamesOnDisk();
+  const onDisk = pageNamesIn('lessons');
   const listed = new Set(COURSE_PARTS.flatMap((p) => p.lessons));
   /** @type {any[]} */
   const groups = COURSE_PARTS.map((part) => ({
@@ -38,9 +39,9 @@ function courseSidebar() {
     console.warn(`[initlab] lessons not in any course part (add them to src/site/course-parts.mjs): ${unlisted.join(', ')}`);
     groups.push({ label: 'More lessons', items: unlisted.map((name) => `lessons/${name}`) });
   }
-  if (fs.existsSync(`${contentDir}guide`)) {
-    groups.push({ label: 'For instructors', autogenerate: { directory: 'guide' } });
-  }
+  // Listed explicitly: Starlight's `autogenerate` expects pages under src/content/docs/ and finds none in content/.
+  const guide = pageNamesIn('guide');
+  if (guide.length > 0) groups.push({ label: 'For instructors', items: guide.map((name) => `guide/${name}`) });
   return groups;
 }
 
