@@ -1,0 +1,151 @@
+/**
+ * Backend choice inside the learner worker: WebGPU → WebGL → WASM → CPU for 'auto', or exactly the
+ * backend picked. Every attempt is recorded with the reason it was not used.
+ *
+ * 'auto' passes over software GPU implementations (SwiftShader WebGPU or WebGL): they are correct but
+ * 10–20× slower than the WASM backend on the same CPU. Picking the backend by name still uses them.
+ */
+/// <reference types="@webgpu/types" />
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendAttempt, BackendName, BackendReport } from './protocol';
+
+export class BackendUnavailableError extends Error {
+  constructor(readonly tried: BackendAttempt[], message: string) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+interface Started {
+  details: string;
+  wasmThreads?: number;
+}
+
+/** Tries one backend; throws an Error whose message is the reason it cannot be used. */
+type Starter = (auto: boolean) => Promise<Started>;
+
+export async function chooseBackend(
+  candidates: readonly BackendName[],
+  auto: boolean,
+  wasmBinaries: Record<string, ArrayBuffer>,
+): Promise<Omit<BackendReport, 'requested'>> {
+  const starters: Record<BackendName, Starter> = {
+    webgpu: startWebGpu,
+    webgl: startWebGl,
+    wasm: (auto) => startWasm(auto, wasmBinaries),
+    cpu: startCpu,
+  };
+  const tried: BackendAttempt[] = [];
+  for (const name of candidates) {
+    try {
+      const started = await starters[name](auto);
+      tried.push({ name, ok: true });
+      return { name, tried, ...started };
+    } catch (error) {
+      tried.push({ name, ok: false, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const reasons = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
+  throw new BackendUnavailableError(tried, auto || tried.length !== 1 ? `No TF.js backend could start (${reasons})` : `The ${tried[0].name} backend is not available here: ${tried[0].reason}`);
+}
+
+/** tf.setBackend reports failures only through console.warn; capture them as the reason. */
+async function setBackendOrThrow(name: BackendName): Promise<void> {
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  };
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } finally {
+    console.warn = originalWarn;
+  }
+  if (!ok) {
+    const detail = warnings.filter((w) => !/^Initialization of backend/.test(w)).map(firstLine).join('; ');
+    throw new Error(`TF.js could not initialise it${detail ? `: ${detail}` : ''}`);
+  }
+  // One tiny op proves the backend computes, and compiles its first kernels before a run is timed.
+  const check = tf.tidy(() => tf.sum(tf.matMul(tf.ones([2, 2]), tf.ones([2, 2]))));
+  const value = (await check.data())[0];
+  check.dispose();
+  if (value !== 8) throw new Error(`a 2×2 matrix product came out wrong (${value})`);
+}
+
+async function startWebGpu(auto: boolean): Promise<Started> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) throw new Error('navigator.gpu is missing (WebGPU is off or unsupported in this browser)');
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('navigator.gpu has no adapter');
+  // GPUAdapter.info (Chromium 127+) is newer than the installed WebGPU typings.
+  const info = ((adapter as GPUAdapter & { info?: GPUAdapterInfo }).info ?? {}) as Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean };
+  const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const software = info.isFallbackAdapter === true || /swiftshader/i.test(description);
+  if (auto && software) throw new Error(`software adapter (${description}) passed over: slower than WASM`);
+  await setBackendOrThrow('webgpu');
+  return { details: `WebGPU adapter: ${description}${software ? ' (software)' : ''}` };
+}
+
+async function startWebGl(auto: boolean): Promise<Started> {
+  if (typeof OffscreenCanvas === 'undefined') throw new Error('OffscreenCanvas is missing, so WebGL cannot run in a worker');
+  const probe = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+  if (!probe) throw new Error('no WebGL context in a worker (no GPU, or WebGL is blocked)');
+  const renderer = webGlRenderer(probe);
+  probe.getExtension('WEBGL_lose_context')?.loseContext();
+  const software = /swiftshader|llvmpipe|software/i.test(renderer);
+  if (auto && software) throw new Error(`software renderer (${renderer}) passed over: slower than WASM`);
+  await setBackendOrThrow('webgl');
+  return { details: `WebGL renderer: ${renderer}${software ? ' (software)' : ''}` };
+}
+
+function webGlRenderer(gl: WebGLRenderingContext | WebGL2RenderingContext): string {
+  const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? 'unknown');
+}
+
+const WASM_PREFIX = 'initlab-wasm:';
+
+async function startWasm(_auto: boolean, wasmBinaries: Record<string, ArrayBuffer>): Promise<Started> {
+  const names = Object.keys(wasmBinaries);
+  if (names.length === 0) throw new Error('the WASM binaries were not provided to the worker');
+  // The worker may not fetch anything (CSP connect-src 'none'), so the binaries come from the page
+  // by postMessage and TF.js gets them through its platform fetch hook.
+  setWasmPaths(Object.fromEntries(names.map((name) => [name, WASM_PREFIX + name])) as Parameters<typeof setWasmPaths>[0], true);
+  const platform = tf.env().platform as { fetch: (path: string, init?: RequestInit) => Promise<Response> };
+  let binary = '';
+  platform.fetch = async (path: string) => {
+    const bytes = path.startsWith(WASM_PREFIX) ? wasmBinaries[(binary = path.slice(WASM_PREFIX.length))] : undefined;
+    if (!bytes) throw new Error(`fetch is not available in the runner (${path})`);
+    return new Response(bytes.slice(0), { headers: { 'Content-Type': 'application/wasm' } });
+  };
+  // TF.js defaults to half the logical cores (1 on a 2-core machine); the runner's worker is the
+  // page's only heavy computation, so it takes them all (at most 8: the preallocated thread pool).
+  setThreadsCount(Math.min(8, Math.max(1, navigator.hardwareConcurrency || 1)));
+  await setBackendOrThrow('wasm');
+  const [simd, multiThread] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
+  const threads = multiThread ? getThreadsCount() : 1;
+  const why = multiThread ? '' : ` (no threads: ${self.crossOriginIsolated ? 'shared WebAssembly memory unsupported' : 'the worker is not cross-origin isolated'})`;
+  return { details: `WASM (${binary}), SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${navigator.hardwareConcurrency} cores`, wasmThreads: threads };
+}
+
+async function startCpu(): Promise<Started> {
+  await setBackendOrThrow('cpu');
+  return { details: 'plain JavaScript (slow)' };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** WebGPU only: resolves with a message when the device is lost (never resolves otherwise). */
+export function webGpuDeviceLost(): Promise<string> | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) return null;
+  return device.lost.then((info) => `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}).`);
+}

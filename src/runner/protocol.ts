@@ -1,0 +1,135 @@
+/**
+ * The runner's public vocabulary and its wire messages.
+ *
+ * Public (what the exercise UI codes against, re-exported by client.ts):
+ *   BackendName, BackendChoice, BackendReport, RunRequest, RunEvent, RunErrorKind, RunOutcome.
+ * Wire (private to src/runner): the messages between the page (client.ts), the sandboxed
+ * opaque-origin frame (sandbox-frame.ts) and the learner worker (worker.ts).
+ *
+ * Everything here is plain structured-cloneable data.
+ */
+import type { LayerStats, LabResult, Verdict, RunnableExercise } from './engine-contract';
+
+export type { LayerStats, LabResult, Verdict, RunnableExercise };
+
+/** TF.js backends in the order `auto` tries them. */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  /** Why it was not used, e.g. "navigator.gpu has no adapter" or "software adapter (swiftshader) skipped by auto". */
+  reason?: string;
+}
+
+/** Which backend runs the learner's code, and what happened to the ones tried before it. */
+export interface BackendReport {
+  /** The backend in use. */
+  name: BackendName;
+  /** What was asked for. */
+  requested: BackendChoice;
+  /** Every backend tried, in order, ending with the one in use. */
+  tried: BackendAttempt[];
+  /** Details worth showing: WASM threads and SIMD, the WebGPU adapter, the WebGL renderer. */
+  details: string;
+  /** WASM only: threads in use (1 means single-threaded). */
+  wasmThreads?: number;
+}
+
+export interface RunRequest {
+  /** The exercise as the UI loaded it (see engine-contract.ts): its networks, criteria, time limit. */
+  exercise: RunnableExercise;
+  /** The learner's file compiled to CommonJS-style JS: `exports.default = function init(layer, tools) {...}`. */
+  compiledJs: string;
+  /** Backend picker value; default 'auto'. A named backend that cannot start is reported, not replaced. */
+  backend?: BackendChoice;
+}
+
+export type RunErrorKind =
+  | 'compile' // the JS does not evaluate, or exports no initializer
+  | 'runtime' // the initializer threw, or something else failed while running
+  | 'timeout' // the time limit passed; the worker was terminated
+  | 'memory' // an allocation failed or the worker ran out of memory; the worker was replaced
+  | 'device-lost' // the WebGPU device was lost; the runner retries on the next backend
+  | 'invalid-weights' // the initializer returned weights of the wrong size or with non-finite values
+  | 'backend-unavailable'; // the backend chosen in the picker cannot start here (reason given)
+
+export type RunEvent =
+  | { type: 'backend'; report: BackendReport }
+  /** A layer's statistics as soon as the engine has them: forward pass first, then backward (last layer first). */
+  | { type: 'layer'; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
+  | { type: 'verdict'; verdict: Verdict; results: LabResult[] }
+  | { type: 'error'; kind: RunErrorKind; message: string; layer?: number };
+
+export interface RunOutcome {
+  status: 'passed' | 'failed' | 'error' | 'cancelled';
+  verdict?: Verdict;
+  /** One LabResult per network of the exercise, in order. */
+  results?: LabResult[];
+  error?: { kind: RunErrorKind; message: string; layer?: number };
+  /** The backend that produced the outcome (undefined if none could start). */
+  backend?: BackendName;
+  backendReport?: BackendReport;
+  /** Milliseconds from run() to the outcome. */
+  elapsedMs: number;
+  /** Milliseconds from run() to the first streamed layer (undefined if none streamed). */
+  firstLayerMs?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire messages (private to src/runner).
+
+/** Page → frame, once, through window.postMessage with a MessagePort for everything after. */
+export const CONNECT_MESSAGE = 'initlab-runner-connect';
+
+/** Page → frame over the control port. */
+export type ToFrame =
+  | {
+      type: 'spawn';
+      workerId: number;
+      /**
+       * Chromium treats a worker made from a blob: URL in an opaque origin as an insecure context
+       * (no WebGPU) but lets it share the page's cross-origin isolation (WASM threads); a worker made
+       * from a data: URL is a secure context (WebGPU) without cross-origin isolation. So GPU backends
+       * run in a 'data' worker and WASM/CPU in a 'blob' worker; both have opaque origins and the frame's CSP.
+       */
+      flavour: WorkerFlavour;
+      /** Source of the bundled worker (worker.ts); sent once, the frame keeps it. */
+      workerSource?: string;
+      /** WASM binaries by file name; sent once, the frame keeps them for later workers. */
+      wasmBinaries?: Record<string, ArrayBuffer>;
+      /** Port for direct page ↔ worker traffic, handed to the worker. */
+      port: MessagePort;
+      /** The frame adds the wasm binaries it keeps. */
+      init: Omit<WorkerInit, 'wasmBinaries'>;
+    }
+  | { type: 'terminate'; workerId: number };
+
+/** Frame → page over the control port. */
+export type FromFrame =
+  | { type: 'frame-ready'; crossOriginIsolated: boolean }
+  | { type: 'worker-error'; workerId: number; message: string }
+  | { type: 'terminated'; workerId: number };
+
+export type WorkerFlavour = 'data' | 'blob';
+
+export interface WorkerInit {
+  /** Backends to try, in order; the first that starts is used. */
+  candidates: BackendName[];
+  /** Whether this is the automatic choice (which passes over software GPU implementations). */
+  auto: boolean;
+  wasmBinaries: Record<string, ArrayBuffer>;
+}
+
+/** Page → worker. */
+export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string };
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'ready'; report: Omit<BackendReport, 'requested'> }
+  | { type: 'init-failed'; tried: BackendAttempt[]; message: string }
+  | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
+  | { type: 'done'; runId: number; verdict: Verdict; results: LabResult[] }
+  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number };
