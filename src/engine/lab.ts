@@ -7,7 +7,7 @@
  *                         ∂L/∂W_l = h_{l-1}ᵀ ∂L/∂y_l
  *                         ∂L/∂h_{l-1} = ∂L/∂y_l W_lᵀ  (+ ∂L/∂h_l if residual)
  * Dense layers are differentiated by hand with these matMuls (cheaper than tf.grad, and it reads like the
- * derivation); conv, pooling and flatten use tf.grads on that one layer.
+ * derivation); conv layers use conv2dTranspose and convFilterGradient, max-pooling the backend's MaxPoolGrad.
  * Biases are zero at initialization, so adding them is skipped (it changes nothing).
  *
  * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
@@ -230,7 +230,7 @@ async function backward(
       if (entry.kind === 'flatten') {
         gradIn = tf.reshape(gradOut, [gradOut.shape[0], ...entry.inputShape]);
       } else if (entry.kind === 'maxpool') {
-        gradIn = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, entry.size, entry.stride, 'valid'))(entry.input, gradOut));
+        gradIn = maxPoolGradient(entry.input, gradOut as tf.Tensor4D, entry.size, entry.stride);
       } else {
         const { info } = entry;
         const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation)));
@@ -253,13 +253,10 @@ async function backward(
           }
         } else {
           stats.weightGradColumns = info.shape[3];
-          const [gradInput, gradWeights] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, entry.stride, entry.pad))(
-            [entry.input, entry.weights], gradPre as tf.Tensor4D,
-          );
-          weightGradMoments = moments(gradWeights);
-          gradWeights.dispose();
-          if (needInputGrad) gradIn = gradInput;
-          else gradInput.dispose();
+          weightGradMoments = tf.tidy(() => moments(convFilterGradient(entry.input, gradPre as tf.Tensor4D, info.shape[0], entry.stride, entry.pad)));
+          if (needInputGrad) {
+            gradIn = tf.conv2dTranspose(gradPre as tf.Tensor4D, entry.weights, entry.input.shape, entry.stride, entry.pad);
+          }
         }
         const preMoments = moments(gradPre);
         gradPre.dispose();
@@ -287,6 +284,49 @@ async function backward(
   } finally {
     if (!gradOut.isDisposed) gradOut.dispose();
   }
+}
+
+/**
+ * Routes ∂L/∂(pool output) to the inputs that were the maxima. Calls the backend's MaxPoolGrad kernel directly:
+ * tfjs-core's Node bundle registers no gradient functions, so tf.grad(tf.maxPool) cannot run there.
+ */
+function maxPoolGradient(input: tf.Tensor4D, gradOut: tf.Tensor4D, size: number, stride: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const output = tf.maxPool(input, size, stride, 'valid');
+    try {
+      return tf.engine().runKernel('MaxPoolGrad', { dy: gradOut, input, output }, { filterSize: size, strides: stride, pad: 'valid' }) as tf.Tensor4D;
+    } catch (error) {
+      throw new Error(`the backward pass through max-pooling needs the MaxPoolGrad kernel, which the ${tf.getBackend()} backend lacks (${(error as Error).message})`);
+    }
+  });
+}
+
+/**
+ * ∂L/∂W of a conv layer, ∂L/∂W[p, q, c, f] = Σ_{b,i,j} x_pad[b, p + i·s, q + j·s, c] · ∂L/∂y[b, i, j, f], computed
+ * as one forward convolution (batch and channels swapped, the gradient as a filter dilated by the stride):
+ * the wasm backend has no Conv2DBackpropFilter kernel, so tf.grad of conv2d cannot run there.
+ */
+export function convFilterGradient(x: tf.Tensor4D, gradOut: tf.Tensor4D, kernel: number, stride: number, pad: 'same' | 'valid' | number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, height, width] = x.shape;
+    const [, outHeight, outWidth] = gradOut.shape;
+    const spanH = (outHeight - 1) * stride + kernel;
+    const spanW = (outWidth - 1) * stride + kernel;
+    let top = 0, left = 0;
+    if (typeof pad === 'number') { top = pad; left = pad; }
+    else if (pad === 'same') {
+      top = Math.floor(Math.max(spanH - height, 0) / 2);
+      left = Math.floor(Math.max(spanW - width, 0) / 2);
+    }
+    const bottom = Math.max(0, spanH - height - top);
+    const right = Math.max(0, spanW - width - left);
+    let padded = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    padded = tf.slice(padded, [0, 0, 0, 0], [-1, spanH, spanW, -1]);
+    const channelsAsBatch = tf.transpose(padded, [3, 1, 2, 0]); // [C, H', W', B]
+    const gradAsFilter = tf.transpose(gradOut, [1, 2, 0, 3]); // [oh, ow, B, F]
+    const out = tf.conv2d(channelsAsBatch, gradAsFilter, 1, 'valid', 'NHWC', [stride, stride]); // [C, k, k, F]
+    return tf.transpose(out, [1, 2, 0, 3]);
+  });
 }
 
 /** [mean, mean square] of all entries, as a 2-vector (one download for both). */
