@@ -10,9 +10,13 @@ import rehypeKatex from 'rehype-katex';
 import { toText } from 'hast-util-to-text';
 import path from 'node:path';
 
-/** @param {import('katex').KatexOptions} [options] */
+/**
+ * @this {any}
+ * @param {import('rehype-katex').Options} [options]
+ */
 export default function rehypeKatexStrict(options = {}) {
-  const transform = rehypeKatex.call(/** @type {any} */ (this), { ...options, throwOnError: true });
+  // rehype-katex's own `throwOnError` only adds a message (it is not in its Options type either).
+  const transform = rehypeKatex.call(this, /** @type {any} */ ({ ...options, throwOnError: true }));
   /** @param {any} tree @param {import('vfile').VFile} file */
   return function (tree, file) {
     const before = file.messages.length;
@@ -21,7 +25,7 @@ export default function rehypeKatexStrict(options = {}) {
     if (failures.length === 0) return;
     const where = file.path ? path.relative(process.cwd(), file.path) : '(unknown file)';
     const lines = failures.map((m) => {
-      const element = m.ancestors?.[m.ancestors.length - 1];
+      const element = /** @type {any} */ (m.ancestors?.[m.ancestors.length - 1]);
       const formula = element ? toText(element, { whitespace: 'pre' }).trim() : '(formula not found)';
       const line = lineOf(m, formula, String(file.value ?? ''));
       const reason = m.cause instanceof Error ? m.cause.message : String(m.reason);
