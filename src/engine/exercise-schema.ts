@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers';
-import { alexnet, mlp } from './networks';
+import { alexnet, describeLayers, mlp } from './networks';
 import type { NetworkSpec } from './types';
 
 const activation = z.enum(['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
@@ -143,7 +143,7 @@ export function parseExercise(json: unknown, file: string): Exercise {
   const problems: string[] = [];
   exercise.networks.forEach((ref, i) => {
     try {
-      resolveNetwork(ref);
+      describeLayers(resolveNetwork(ref));
     } catch (error) {
       problems.push(`networks[${i}]: ${(error as Error).message}`);
     }

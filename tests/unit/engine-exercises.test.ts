@@ -1,0 +1,103 @@
+/**
+ * Every shipped exercise: the spec is valid, the reference solution passes, the starter fails, each wrong answer
+ * fails with its listed message (checkExercise, the same code check:content runs). Graded in-process here for
+ * speed; one exercise also goes through the worker-thread grader the CLI uses. The MLP exercises' solutions are
+ * re-run on two more seeds.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../../src/cli/backend';
+import { compileLearnerSource, CompileError } from '../../src/cli/compile';
+import { EXERCISES_DIR, listExerciseIds, readExerciseFolder } from '../../src/cli/exercise-files';
+import { nodeAnswerGrader } from '../../src/cli/grade-answer';
+import {
+  checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise, type AnswerGrader,
+} from '../../src/engine/index';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+
+function inProcessGrader(seed?: number): AnswerGrader {
+  return async (exercise, source, file) => {
+    try {
+      const init = evaluateInitializerModule(compileLearnerSource(source, file), file, tf);
+      return await runExercise(exercise, init, { seed });
+    } catch (error) {
+      if (error instanceof LearnerError || error instanceof CompileError) return { passed: false, message: error.message };
+      throw error;
+    }
+  };
+}
+
+const SHIPPED = ['challenge-100', 'glorot-uniform', 'he-alexnet', 'he-relu-50', 'lecun-tanh'];
+
+it('ships the five exercises', async () => {
+  expect(await listExerciseIds()).toEqual(expect.arrayContaining(SHIPPED));
+});
+
+describe.each(SHIPPED)('exercise %s', (id) => {
+  it('solution passes, starter and wrong answers fail with their messages', async () => {
+    const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + id), inProcessGrader());
+    const problems = [...report.problems, ...report.answers.filter((a) => !a.ok).map((a) => a.problem)];
+    expect(problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.answers.length).toBeGreaterThanOrEqual(4);
+  });
+
+  if (id !== 'he-alexnet') {
+    it('solution passes on other seeds too', async () => {
+      const folder = await readExerciseFolder(EXERCISES_DIR + id);
+      const exercise = parseExerciseJson(folder.files['exercise.json'], id);
+      for (const seed of [17, 29]) {
+        const outcome = await inProcessGrader(seed)(exercise, folder.files['solution.ts'], 'solution.ts');
+        expect(outcome.passed, `seed ${seed}: ${outcome.message}`).toBe(true);
+      }
+    });
+  }
+});
+
+it('the worker-thread grader agrees on lecun-tanh', async () => {
+  const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + 'lecun-tanh'), nodeAnswerGrader());
+  expect(report.answers.filter((a) => !a.ok).map((a) => a.problem)).toEqual([]);
+});
+
+describe('checkExercise reports a broken folder', () => {
+  const good = async () => readExerciseFolder(EXERCISES_DIR + 'lecun-tanh');
+
+  it('missing files, an id that is not the folder name, unlisted and missing wrong answers', async () => {
+    const folder = await good();
+    const spec = JSON.parse(folder.files['exercise.json']);
+    spec.id = 'lecun-tanh-2';
+    spec.wrongAnswers.push({ file: 'wrong/missing.ts', expect: 'x' });
+    const files = { ...folder.files, 'exercise.json': JSON.stringify(spec), 'wrong/extra.ts': 'export default () => [];' };
+    delete (files as Record<string, string>)['task.md'];
+    const report = await checkExercise({ dir: 'exercises/lecun-tanh', files }, async () => ({ passed: false, message: 'x' }));
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      'exercises/lecun-tanh/task.md: missing',
+      'exercises/lecun-tanh/exercise.json: id: "lecun-tanh-2" must equal the folder name "lecun-tanh"',
+      'exercises/lecun-tanh/exercise.json: wrongAnswers: wrong/extra.ts exists but is not listed',
+      'exercises/lecun-tanh/exercise.json: wrongAnswers: wrong/missing.ts does not exist',
+    ]);
+  });
+
+  it('a solution that fails, a wrong answer that passes, a wrong answer failing with another message', async () => {
+    const folder = await good();
+    const verdicts: Record<string, { passed: boolean; message: string }> = {
+      'solution.ts': { passed: false, message: 'layer 1: no' },
+      'starter.ts': { passed: false, message: 'whatever' },
+      'wrong/std-one.ts': { passed: true, message: 'Passed.' },
+      'wrong/he.ts': { passed: false, message: 'layer 3: vanishing' },
+      'wrong/too-small.ts': { passed: false, message: 'layer 1 (dense1): Var(y) = 0.25, vanishing' },
+    };
+    const report = await checkExercise(folder, async (_e, _s, file) => verdicts[file.replace('exercises/lecun-tanh/', '')]);
+    expect(report.answers.map((a) => a.problem ?? 'ok')).toEqual([
+      'exercises/lecun-tanh/solution.ts: the reference solution must pass, but: layer 1: no',
+      'ok',
+      'exercises/lecun-tanh/wrong/std-one.ts: must fail, but passed: Passed.',
+      'exercises/lecun-tanh/wrong/he.ts: fails as it should, but the message does not contain "exploding": layer 3: vanishing',
+      'ok',
+    ]);
+  });
+});

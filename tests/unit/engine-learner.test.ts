@@ -1,0 +1,149 @@
+/**
+ * Everything a learner's initializer can get wrong is reported with the layer it happened at: wrong shape,
+ * dtype or length, NaN/±Inf, a thrown error, a Promise, nothing returned, a file without an initializer, an
+ * endless loop (stopped by the time limit). Tensors the learner creates never leak.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../../src/cli/backend';
+import { compileLearnerSource, CompileError } from '../../src/cli/compile';
+import { gradeAnswer } from '../../src/cli/grade-answer';
+import { loadExercise } from '../../src/cli/exercise-files';
+import { evaluateInitializerModule, LearnerError, mlp, runLab, type LearnerInitializer } from '../../src/engine/index';
+
+beforeAll(async () => {
+  await setupBackend();
+});
+
+const network = mlp({ depth: 3, width: 8, activation: 'relu', inputSize: 4 });
+const he: LearnerInitializer = (layer, { random }) => random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));
+
+/** Runs the initializer and returns the LearnerError it is rejected with. */
+async function rejection(init: LearnerInitializer): Promise<LearnerError> {
+  const before = tf.memory().numTensors;
+  try {
+    await runLab({ network, initializer: init, batch: 4 });
+  } catch (error) {
+    expect(tf.memory().numTensors).toBe(before);
+    expect(error).toBeInstanceOf(LearnerError);
+    return error as LearnerError;
+  }
+  throw new Error('the initializer was accepted');
+}
+
+describe('what the initializer returns', () => {
+  it('accepts a Float32Array, a number[] and a float32 tensor of the right shape', async () => {
+    for (const init of [
+      he,
+      ((layer, { random }) => Array.from(random.normal(layer.shape, 0, 0.1))) as LearnerInitializer,
+      ((layer, { tf }) => tf.mul(tf.randomNormal(layer.shape as number[]), 0.1)) as LearnerInitializer,
+    ]) {
+      const before = tf.memory().numTensors;
+      const result = await runLab({ network, initializer: init, batch: 4 });
+      expect(result.layers).toHaveLength(3);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('a tensor of the wrong shape', async () => {
+    const error = await rejection((layer, tools) => (layer.index === 2 ? tools.tf.zeros([8, 4]) : he(layer, tools)));
+    expect(error.kind).toBe('shape');
+    expect(error.layer).toBe(2);
+    expect(error.message).toBe('layer 2 (dense2): returned a tensor of shape [8, 4]; expected [8, 8]');
+  });
+
+  it('a tensor of the wrong dtype', async () => {
+    const error = await rejection((layer, { tf }) => tf.zeros(layer.shape as number[], 'int32'));
+    expect(error.kind).toBe('dtype');
+    expect(error.message).toMatch(/^layer 1 \(dense1\): returned a tensor of dtype int32; expected a float32 tf.Tensor of shape \[4, 8\]/);
+  });
+
+  it('a typed array of another type, a nested array, strings, a number', async () => {
+    expect((await rejection((layer) => new Float64Array(32))).message).toMatch(/^layer 1 \(dense1\): returned a Float64Array; expected a float32 tf.Tensor/);
+    expect((await rejection(() => [[1, 2], [3, 4]] as unknown as number[])).message).toMatch(/layer 1 \(dense1\): returned a nested array; return a flat array of 32 numbers/);
+    expect((await rejection(() => new Array(32).fill('0.1') as unknown as number[])).message).toBe('layer 1 (dense1): entry 0 of the returned array is a string "0.1"; expected numbers only');
+    expect((await rejection(() => 0.1 as unknown as number[])).message).toMatch(/layer 1 \(dense1\): returned the number 0.1; expected/);
+  });
+
+  it('the wrong number of values', async () => {
+    const error = await rejection((layer) => new Float32Array(layer.fanIn));
+    expect(error.kind).toBe('length');
+    expect(error.message).toBe('layer 1 (dense1): returned a Float32Array of length 4; expected 32 values (shape [4, 8])');
+    expect((await rejection(() => [1, 2, 3])).message).toBe('layer 1 (dense1): returned an array of length 3; expected 32 values (shape [4, 8])');
+  });
+
+  it('NaN or ±Infinity, with the first bad entry', async () => {
+    const error = await rejection((layer, tools) => {
+      const w = he(layer, tools) as Float32Array;
+      if (layer.index === 3) { w[5] = NaN; w[7] = Infinity; w[9] = NaN; }
+      return w;
+    });
+    expect(error.kind).toBe('non-finite');
+    expect(error.message).toBe('layer 3 (dense3): the weights contain 2 NaN and 1 ±Infinity (first at entry 5); every weight must be a finite number');
+    // e.g. 1/0 from a fan computed as zero:
+    expect((await rejection((layer, { random }) => random.normal(layer.shape, 0, Math.sqrt(2 / 0)))).message).toMatch(/layer 1 \(dense1\): the weights contain 32 ±Infinity/);
+  });
+
+  it('a thrown error, undefined, a Promise', async () => {
+    const thrown = await rejection((layer) => { if (layer.index === 2) throw new RangeError('fan is zero'); return new Float32Array(32).map(() => Math.random() - 0.5); });
+    expect(thrown.kind).toBe('threw');
+    expect(thrown.message).toBe('layer 2 (dense2): your initializer threw RangeError: fan is zero');
+    expect((await rejection((() => undefined) as unknown as LearnerInitializer)).message).toMatch(/layer 1 \(dense1\): returned undefined \(did you forget `return`\?\)/);
+    const promised = await rejection((async (layer: { shape: number[] }) => new Float32Array(32)) as unknown as LearnerInitializer);
+    expect(promised.kind).toBe('async');
+    expect(promised.message).toMatch(/layer 1 \(dense1\): your initializer returned a Promise/);
+  });
+
+  it('cleans up the tensors an initializer creates, also when it throws', async () => {
+    const before = tf.memory().numTensors;
+    await runLab({ network, initializer: (layer, { tf }) => { tf.ones([100]); return tf.randomNormal(layer.shape as number[]); }, batch: 2 });
+    await rejection((layer, { tf }) => { tf.ones([100]); throw new Error('x'); });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the learner a frozen copy of the layer info', async () => {
+    const error = await rejection((layer) => { (layer.shape as number[])[0] = 1; return []; });
+    expect(error.message).toMatch(/layer 1 \(dense1\): your initializer threw TypeError/);
+  });
+});
+
+describe('loading a learner file', () => {
+  const load = (source: string) => evaluateInitializerModule(compileLearnerSource(source, 'answer.ts'), 'answer.ts', tf);
+
+  it('finds export default and export function init', () => {
+    expect(typeof load('export default function init(layer: LayerInfo) { return []; }')).toBe('function');
+    expect(typeof load('export function init(layer: LayerInfo) { return []; }')).toBe('function');
+    expect(typeof load("import * as tfc from '@tensorflow/tfjs-core';\nexport default (l: LayerInfo) => tfc.zeros(l.shape as number[]);")).toBe('function');
+  });
+
+  it('says what the file exports when there is no initializer', () => {
+    expect(() => load('export const std = 0.1;')).toThrow(/answer.ts: no initializer found \(it exports "std"\); write `export default function init/);
+    expect(() => load('const x = 1;')).toThrow(/it exports nothing/);
+  });
+
+  it('refuses other imports and reports errors thrown while loading', () => {
+    expect(() => load("import fs from 'node:fs';\nexport default () => fs.readFileSync('/etc/hostname');")).toThrow(/answer.ts: loading your file threw Error: cannot import "node:fs" here/);
+    expect(() => load("throw new Error('boom');")).toThrow(/answer.ts: loading your file threw Error: boom/);
+  });
+
+  it('reports syntax errors with file, line and column', () => {
+    expect(() => compileLearnerSource('export default function init(layer) {\n  return [1, 2;\n}', 'answer.ts')).toThrow(CompileError);
+    expect(() => compileLearnerSource('export default function init(layer) {\n  return [1, 2;\n}', 'answer.ts')).toThrow(/^answer.ts:2:15: ',' expected/);
+  });
+});
+
+describe('time limit (worker thread)', () => {
+  it('stops an endless loop and names the layer it was filling', async () => {
+    const exercise = await loadExercise('lecun-tanh');
+    const source = `export default function init(layer: LayerInfo, { random }: InitTools): Weights {
+      if (layer.index === 3) { while (true) {} }
+      return random.normal(layer.shape, 0, Math.sqrt(1 / layer.fanIn));
+    }`;
+    const started = Date.now();
+    const outcome = await gradeAnswer(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.error).toEqual({ kind: 'timeout', layer: 3 });
+    expect(outcome.message).toBe('layer 3 (dense3): your initializer did not return within the time limit of 1.5 s (an endless loop?)');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
