@@ -70,7 +70,11 @@ export default defineConfig({
   ],
   vite: {
     // Lessons import components without extension (`~/components/widgets/AlexNetTable`), .astro ones too.
-    resolve: { extensions: ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.astro'] },
+    resolve: {
+      extensions: ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.astro'],
+      // `~/` is src/ (tsconfig paths); spelled out here too because Vite's worker bundles do not see tsconfig paths.
+      alias: [{ find: /^~\//, replacement: fileURLToPath(new URL('./src/', import.meta.url)) }],
+    },
   },
   markdown: {
     remarkPlugins: [remarkMath],
