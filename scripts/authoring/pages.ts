@@ -86,7 +86,7 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
     frontmatter = parsed.frontmatter;
     body = parsed.content;
   } catch (error) {
-    problems.push({ file, where: 'frontmatter', message: `not valid YAML: ${firstLine(error)}` });
+    problems.push(yamlProblem(file, error));
     return { problems };
   }
   if (!source.startsWith('---')) {
@@ -145,6 +145,15 @@ export function compileProblems(file: string, error: unknown): Problem[] {
   return [{ file, where, message }];
 }
 
+/** js-yaml's "reason (line:column)"; its line is the file's, as the frontmatter starts on line 2. */
+function yamlProblem(file: string, error: unknown): Problem {
+  const text = firstLine(error);
+  const position = /\((\d+):(\d+)\)\s*$/.exec(text);
+  const reason = position ? text.slice(0, position.index).trim() : text;
+  const hint = /bad indentation of a mapping entry/.test(reason) ? ' (a value that contains ": " needs double quotes)' : '';
+  return { file, where: position ? `line ${position[1]}:${position[2]}` : 'frontmatter', message: `frontmatter is not valid YAML: ${reason}${hint}` };
+}
+
 function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split('\n')[0];
 }
@@ -170,6 +179,11 @@ const KNOWN_IMPORTS: Record<string, string> = {
   Steps: "import { Steps } from '@astrojs/starlight/components';",
 };
 
+/** `{/* … *\/}` is how MDX spells a comment; any other `{…}` in text is a JavaScript expression. */
+function isComment(expression: string): boolean {
+  return /^\s*\/\*[\s\S]*\*\/\s*$/.test(expression);
+}
+
 /** Names that MDX resolves without an import: lowercase HTML elements and member expressions. */
 function needsImport(name: string): boolean {
   return /^[A-Z]/.test(name) && !name.includes('.');
@@ -191,6 +205,13 @@ function collectReferences({ page, problems }: { page: PageInfo; problems: Probl
         }
       }
       if (node.type === 'link' && node.url?.startsWith('/')) page.links.push({ value: node.url, line });
+      if ((node.type === 'mdxTextExpression' || node.type === 'mdxFlowExpression') && !isComment(node.value ?? '')) {
+        problems.push({
+          file: page.file,
+          where: `line ${line}`,
+          message: `{${node.value}} is run as JavaScript and shows only its value; for literal braces write \\{ and \\}, or put the text in $…$ or \`…\``,
+        });
+      }
       if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name) {
         if (needsImport(node.name)) used.push({ name: node.name, line });
         for (const attribute of node.attributes ?? []) {

@@ -28,6 +28,8 @@ describe('check:content on a broken lesson', () => {
       'content/lessons/04-broken-links.mdx: line 10: link /lessons/99-nowhere/ leads to no page: expected content/lessons/99-nowhere.mdx to exist',
       "content/lessons/04-broken-links.mdx: line 10: link /lessons/02-bad-math.mdx points at a source file; link to the page's URL instead, e.g. /lessons/<slug>/",
       'content/lessons/05-unclosed-tag.mdx: line 11:1: MDX cannot compile: Expected a closing tag for `<Aside>`',
+      'content/lessons/06-unquoted-colon.mdx: line 2:19: frontmatter is not valid YAML: bad indentation of a mapping entry (a value that contains ": " needs double quotes)',
+      'content/lessons/07-literal-braces.mdx: line 10: {1, 2} is run as JavaScript and shows only its value; for literal braces write \\{ and \\}, or put the text in $…$ or `…`',
     ]);
   });
 
@@ -46,6 +48,6 @@ describe('check:content on a broken lesson', () => {
       stderr: expect.stringContaining('content/lessons/01-missing-fields.mdx: frontmatter field `minutes`: expected number, found string'),
     });
     const error = await run.catch((e: { stderr: string }) => e);
-    expect(error.stderr).toMatch(/check:content: 8 problem\(s\) in .*broken-lesson/);
+    expect(error.stderr).toMatch(/check:content: 10 problem\(s\) in .*broken-lesson/);
   }, 30_000);
 });
