@@ -62,6 +62,8 @@ export default defineConfig({
       customCss: ['katex/dist/katex.min.css', './src/styles/site.css'],
       components: {
         PageTitle: './src/components/LessonPageTitle.astro',
+        // Adds the progress script: sidebar badges for lessons with exercises, the landing page's summary.
+        Head: './src/components/exercise/HeadWithProgress.astro',
       },
       sidebar: courseSidebar(),
       lastUpdated: false,
