@@ -11,7 +11,7 @@ import { parseFrontmatter } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import { z } from 'astro/zod';
 import rehypeKatexStrict from '../../src/markdown/rehype-katex-strict.mjs';
-import { describeFrontmatterIssues, isLessonEntry, lessonFields, pageSchema } from '../../src/site/page-schema';
+import { frontmatterIssues, isLessonEntry, lessonFields, pageSchema } from '../../src/site/page-schema';
 import { relativeTo, type ContentRoot } from './content-root';
 import type { Problem } from './problems';
 
@@ -98,11 +98,12 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
   const seen = new Set<string>();
   for (const result of checks) {
     if (result.success) continue;
-    for (const line of describeFrontmatterIssues(result.error)) {
-      if (seen.has(line)) continue;
-      seen.add(line);
-      const [where, ...rest] = line.split(': ');
-      problems.push({ file, where: `frontmatter ${where}`, message: rest.join(': ') });
+    // The lesson fields are in both schemas (optional in one): report each issue once.
+    for (const { field, message } of frontmatterIssues(result.error)) {
+      const where = `frontmatter field \`${field}\``;
+      if (seen.has(`${where}: ${message}`)) continue;
+      seen.add(`${where}: ${message}`);
+      problems.push({ file, where, message });
     }
   }
 

@@ -29,14 +29,25 @@ export function isLessonEntry(id: string): boolean {
   return id.startsWith('lessons/');
 }
 
-/** One line per issue, e.g. "field `order`: expected number, found string". */
-export function describeFrontmatterIssues(error: z.ZodError): string[] {
+export interface FrontmatterIssue {
+  /** Dotted path of the field, e.g. "objectives.0", or "(frontmatter)" for the whole block. */
+  field: string;
+  /** What was expected and what was found, e.g. "expected number, found string". */
+  message: string;
+}
+
+export function frontmatterIssues(error: z.ZodError): FrontmatterIssue[] {
   return error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : '(frontmatter)';
     if (issue.code === 'invalid_type') {
       const found = issue.received === 'undefined' ? 'nothing (the field is missing)' : issue.received;
-      return `field \`${field}\`: expected ${issue.expected}, found ${found}`;
+      return { field, message: `expected ${issue.expected}, found ${found}` };
     }
-    return `field \`${field}\`: ${issue.message}`;
+    return { field, message: issue.message };
   });
+}
+
+/** One line per issue, e.g. "field `order`: expected number, found string". */
+export function describeFrontmatterIssues(error: z.ZodError): string[] {
+  return frontmatterIssues(error).map(({ field, message }) => `field \`${field}\`: ${message}`);
 }

@@ -20,6 +20,7 @@ async function problemLines(fixture: string): Promise<string[]> {
 describe('check:content on a broken lesson', () => {
   it('reports every mistake in the fixture, one line each, and nothing else', async () => {
     expect(await problemLines('broken-lesson')).toEqual([
+      'content/guide/no-title.mdx: frontmatter field `title`: expected string, found nothing (the field is missing)',
       'content/lessons/01-missing-fields.mdx: frontmatter field `minutes`: expected number, found string',
       'content/lessons/01-missing-fields.mdx: frontmatter field `objectives`: expected array, found nothing (the field is missing)',
       "content/lessons/02-bad-math.mdx: line 12: KaTeX cannot render `\\mathrm{Var}[y] = \\frac{1}{n_\\text{in}`: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: …{1}{n_\\text{in}",
@@ -48,6 +49,6 @@ describe('check:content on a broken lesson', () => {
       stderr: expect.stringContaining('content/lessons/01-missing-fields.mdx: frontmatter field `minutes`: expected number, found string'),
     });
     const error = await run.catch((e: { stderr: string }) => e);
-    expect(error.stderr).toMatch(/check:content: 10 problem\(s\) in .*broken-lesson/);
+    expect(error.stderr).toMatch(/check:content: 11 problem\(s\) in .*broken-lesson/);
   }, 30_000);
 });
