@@ -111,6 +111,8 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
   const vfile = { path: fullPath, value: body };
   try {
     await compile(vfile, {
+      // Astro reads .md as plain Markdown (no JSX, no expressions) and .mdx as MDX.
+      format: fullPath.endsWith('.mdx') ? 'mdx' : 'md',
       remarkPlugins: [remarkMath, [collectReferences, { page, problems }]],
       // The same strict KaTeX step as astro.config.mjs: a formula that cannot render is an error.
       rehypePlugins: [[rehypeKatexStrict, { strict: 'ignore' }]],
