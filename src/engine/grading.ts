@@ -3,14 +3,15 @@
  * Pure: no TF.js, no DOM, no Node built-ins.
  *
  * Checks, in order (the verdict's message is the first failing one):
- *   overflow → symmetry → saturation → dead units → forward drift → backward drift → the weights themselves.
+ *   overflow → symmetry → saturation → dead units → the weights themselves → forward drift → backward drift
+ * (a failed weight check also quotes the first drift it causes).
  * Drift is |log10(measured / expected)| per layer. "Expected" is the infinite-width theory for the reference
  * initializer on plain dense nets (theory.ts), otherwise the network's own first layer (forward) or last
  * layer (backward). The band is the exercise's maxLog10Drift, or the finite-width band from theory.ts.
  */
 import type { Criteria } from './exercise-schema';
 import { resolveInitializer, type InitializerRef } from './initializers';
-import { finiteWidthBand, meanField } from './theory';
+import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
 import type { Activation, LabResult, LayerStats, Verdict, VerdictCheck } from './types';
 import { recommendedGain } from './variance-scaling';
 
@@ -37,6 +38,10 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
   if (criteria.symmetry ?? true) details.push(checkSymmetry(layers));
   if (criteria.maxSaturatedFraction !== undefined) details.push(checkFraction('saturation', layers, criteria.maxSaturatedFraction, reference));
   if (criteria.maxDeadFraction !== undefined) details.push(checkFraction('dead', layers, criteria.maxDeadFraction, reference));
+  if (criteria.weights) {
+    if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
+    details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
+  }
   const expectation = expectedCurves(result, reference);
   if (criteria.forward) details.push(checkDrift('forward', layers, expectation, criteria.forward.maxLog10Drift, reference));
   if (criteria.backward) {
@@ -46,13 +51,14 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
       details.push(checkDrift('backward', layers, expectation, criteria.backward.maxLog10Drift, reference));
     }
   }
-  if (criteria.weights) {
-    if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
-    details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
-  }
 
   const failed = details.find((d) => !d.passed);
-  if (failed) return { passed: false, message: failed.message, firstBadLayer: failed.layer, details };
+  if (failed) {
+    // A wrong formula is the cause; a drift it produces is the consequence: say both.
+    const consequence = failed.check === 'weights' ? details.find((d) => !d.passed && (d.check === 'forward' || d.check === 'backward')) : undefined;
+    const message = consequence ? `${failed.message} As a result, ${consequence.message}` : failed.message;
+    return { passed: false, message, firstBadLayer: failed.layer, details };
+  }
   const summary = details.filter((d) => d.check === 'forward' || d.check === 'backward').map((d) => d.message);
   const message = summary.length ? `Passed. ${summary.join(' ')}` : `Passed: all ${layers.length} layers are as expected.`;
   return { passed: true, message, details };
@@ -61,7 +67,7 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
 interface Expectation {
   forward: number[];
   backward: number[];
-  /** Where a drift is anchored (for the default band's distance): theory → none (0), else layer 1 / layer L. */
+  /** Compared with the infinite-width theory (plain dense nets with a reference), else with layer 1 / layer L. */
   anchoredToTheory: boolean;
 }
 
@@ -108,14 +114,18 @@ function checkDrift(
 ): VerdictCheck {
   const expected = phase === 'forward' ? expectation.forward : expectation.backward;
   const quantity = phase === 'forward' ? 'Var(y)' : 'Var(∂L/∂y)';
-  const width = Math.min(...layers.map((l) => l.shape[l.shape.length - 1]));
+  // The finite-width walk of log-variance adds κ/n per layer passed, n that layer's width (units/filters).
+  const spread = layers.map((l) => logVarianceSpreadPerLayer(l.activation) / l.shape[l.shape.length - 1]);
+  const walked = (i: number): number => {
+    if (expectation.anchoredToTheory) return phase === 'forward' ? sum(spread, 0, i + 1) : sum(spread, i, layers.length);
+    return phase === 'forward' ? sum(spread, 1, i + 1) : sum(spread, i, layers.length - 1);
+  };
   let worst = 0;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     const measured = phase === 'forward' ? layer.forward.preVar : layer.backward?.gradPreVar;
     if (measured === undefined) continue;
-    const distance = expectation.anchoredToTheory ? i + 1 : phase === 'forward' ? i : layers.length - 1 - i;
-    const band = maxLog10Drift ?? finiteWidthBand(layer.activation, distance, width);
+    const band = maxLog10Drift ?? finiteWidthBand(walked(i));
     const drift = measured > 0 ? Math.log10(measured / expected[i]) : -Infinity;
     if (!(Math.abs(drift) <= band)) {
       const direction = drift > 0 ? 'exploding' : 'vanishing';
@@ -191,6 +201,12 @@ function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance
     }
   }
   return { check: 'weights', passed: true, message: `every layer's weights match ${REFERENCE_NAMES[reference.name] ?? reference.name}` };
+}
+
+function sum(values: number[], from: number, to: number): number {
+  let total = 0;
+  for (let i = from; i < to; i++) total += values[i];
+  return total;
 }
 
 /** "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." */

@@ -145,6 +145,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
         continue;
       }
       const info = infos[weightIndex++];
+      await nextTask();
       const initStart = now();
       onInitLayer?.(info);
       let values: Float32Array | undefined;
@@ -224,6 +225,7 @@ async function backward(
   const firstWeightEntry = tape.findIndex((e) => e.kind === 'dense' || e.kind === 'conv2d');
   try {
     for (let t = tape.length - 1; t >= firstWeightEntry; t--) {
+      await nextTask();
       const entry = tape[t];
       const needInputGrad = t > firstWeightEntry;
       let gradIn: tf.Tensor | undefined;
@@ -486,6 +488,27 @@ function histogram(y: Float32Array, mean: number, std: number, bins: number): Fo
 
 function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+let lastYield = 0;
+
+/**
+ * Yields to the host's event loop at most every 25 ms (a UI draws the streamed layers, a test runner answers its
+ * RPC), on a fresh macrotask: setImmediate in Node, a MessageChannel message in browsers and workers (setTimeout
+ * would be clamped to 4 ms there).
+ */
+function nextTask(): Promise<void> {
+  if (now() - lastYield < 25) return Promise.resolve();
+  lastYield = now();
+  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  return new Promise((resolve) => {
+    if (g.setImmediate) g.setImmediate(resolve);
+    else if (g.MessageChannel) {
+      const channel = new g.MessageChannel();
+      channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+      channel.port2.postMessage(null);
+    } else setTimeout(resolve, 0);
+  });
 }
 
 function now(): number {

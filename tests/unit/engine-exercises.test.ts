@@ -1,8 +1,10 @@
 /**
  * Every shipped exercise: the spec is valid, the reference solution passes, the starter fails, each wrong answer
- * fails with its listed message (checkExercise, the same code check:content runs). Graded in-process here for
- * speed; one exercise also goes through the worker-thread grader the CLI uses. The MLP exercises' solutions are
- * re-run on two more seeds.
+ * fails with its listed message (checkExercise, the same code check:content runs on the full specs).
+ * To keep the unit suite short this runs in-process with a smaller batch (16 examples; AlexNet 1 image of
+ * 227×227, i.e. 3 025 positions per conv channel): the verdicts do not depend on it (the wrong answers drift by
+ * decades or fail the weight checks). One exercise also goes through the worker-thread grader the CLI uses at its
+ * real batch, and two solutions are re-run at the real batch on another seed (engine-grading.test.ts covers more).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +20,12 @@ beforeAll(async () => {
   await setupBackend();
 });
 
-function inProcessGrader(seed?: number): AnswerGrader {
+function inProcessGrader(options: { seed?: number; batch?: number } = {}): AnswerGrader {
   return async (exercise, source, file) => {
     try {
       const init = evaluateInitializerModule(compileLearnerSource(source, file), file, tf);
-      return await runExercise(exercise, init, { seed });
+      const batch = options.batch === undefined ? undefined : exercise.networks.some((n) => 'preset' in n && n.preset === 'alexnet') ? 1 : options.batch;
+      return await runExercise(exercise, init, { seed: options.seed, batch });
     } catch (error) {
       if (error instanceof LearnerError || error instanceof CompileError) return { passed: false, message: error.message };
       throw error;
@@ -38,19 +41,19 @@ it('ships the five exercises', async () => {
 
 describe.each(SHIPPED)('exercise %s', (id) => {
   it('solution passes, starter and wrong answers fail with their messages', async () => {
-    const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + id), inProcessGrader());
+    const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + id), inProcessGrader({ batch: 16 }));
     const problems = [...report.problems, ...report.answers.filter((a) => !a.ok).map((a) => a.problem)];
     expect(problems).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.answers.length).toBeGreaterThanOrEqual(4);
   });
 
-  if (id !== 'he-alexnet') {
-    it('solution passes on other seeds too', async () => {
+  if (id === 'he-relu-50' || id === 'glorot-uniform') {
+    it('solution passes on another seed at the real batch', async () => {
       const folder = await readExerciseFolder(EXERCISES_DIR + id);
       const exercise = parseExerciseJson(folder.files['exercise.json'], id);
-      for (const seed of [17, 29]) {
-        const outcome = await inProcessGrader(seed)(exercise, folder.files['solution.ts'], 'solution.ts');
+      for (const seed of [17]) {
+        const outcome = await inProcessGrader({ seed })(exercise, folder.files['solution.ts'], 'solution.ts');
         expect(outcome.passed, `seed ${seed}: ${outcome.message}`).toBe(true);
       }
     });
