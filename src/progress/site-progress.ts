@@ -5,7 +5,7 @@
  *   Export / Import of progress as a JSON file.
  * The lesson ↔ exercise map comes from exercises/*\/exercise.json at build time.
  */
-import { browserProgressStore, ProgressImportError, type ExerciseProgress, type ProgressStore } from './store';
+import { browserProgressStore, type ExerciseProgress, type ProgressStore } from './store';
 
 const lessonOf = import.meta.glob('/exercises/*/exercise.json', { eager: true, import: 'lesson' }) as Record<string, string>;
 const titleOf = import.meta.glob('/exercises/*/exercise.json', { eager: true, import: 'title' }) as Record<string, string>;
@@ -140,7 +140,8 @@ export function renderSummary(store: ProgressStore, container: HTMLElement): voi
     const file = fileInput.files?.[0];
     if (!file) return;
     try {
-      const summary = store.importProgress(await file.text());
+      const { parseProgressFile } = await import('./progress-file');
+      const summary = store.importProgress(parseProgressFile(await file.text()));
       renderSummary(store, container);
       const again = container.querySelector<HTMLElement>('.progress-summary__message')!;
       again.dataset.tone = 'ok';
@@ -153,7 +154,9 @@ export function renderSummary(store: ProgressStore, container: HTMLElement): voi
     } catch (error) {
       message.dataset.tone = 'error';
       message.textContent =
-        error instanceof ProgressImportError ? error.message : `Could not read ${file.name}: ${(error as Error).message}. Nothing was imported.`;
+        (error as Error).name === 'ProgressImportError'
+          ? (error as Error).message
+          : `Could not read ${file.name}: ${(error as Error).message}. Nothing was imported.`;
     } finally {
       fileInput.value = '';
     }

@@ -9,10 +9,10 @@
  * Every record carries a schema version `v`. Older shapes are upgraded on read; data that cannot be
  * read at all is copied to an `initlab:backup:...` key before anything overwrites it.
  */
-import { z } from 'zod';
+import type { ProgressExport } from './progress-file';
 
 export const STORAGE_SCHEMA_VERSION = 1;
-export const EXPORT_FORMAT = 'initlab-progress';
+const EXPORT_FORMAT = 'initlab-progress' satisfies ProgressExport['format'];
 
 const CODE_PREFIX = 'initlab:code:';
 const PROGRESS_KEY = 'initlab:progress';
@@ -46,35 +46,35 @@ export interface SavedCode {
   savedAt: string;
 }
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date-time' });
+const isIsoTime = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
-const exerciseProgressSchema = z.object({
-  status: z.enum(['attempted', 'passed']),
-  attempts: z.number().int().min(0),
-  passedAt: isoTime.optional(),
-  lastRunAt: isoTime.optional(),
-  lastMessage: z.string().optional(),
-});
+/** The stored shape of one exercise's progress, checked by hand (this module ships on every page; zod does not). */
+export function isExerciseProgress(value: unknown): value is ExerciseProgress {
+  if (!value || typeof value !== 'object') return false;
+  const p = value as Record<string, unknown>;
+  return (
+    (p.status === 'attempted' || p.status === 'passed') &&
+    Number.isInteger(p.attempts) &&
+    (p.attempts as number) >= 0 &&
+    (p.passedAt === undefined || isIsoTime(p.passedAt)) &&
+    (p.lastRunAt === undefined || isIsoTime(p.lastRunAt)) &&
+    (p.lastMessage === undefined || typeof p.lastMessage === 'string')
+  );
+}
 
-const savedCodeSchema = z.object({ v: z.number().int(), code: z.string(), savedAt: isoTime });
-const progressRecordSchema = z.object({ v: z.number().int(), exercises: z.record(z.string(), z.unknown()) });
+function isSavedCodeRecord(value: unknown): value is { v: number; code: string; savedAt: string } {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Record<string, unknown>;
+  return Number.isInteger(r.v) && typeof r.code === 'string' && isIsoTime(r.savedAt);
+}
 
-const exerciseIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'exercise ids are lower-case letters, digits and dashes');
+function isProgressRecord(value: unknown): value is { v: number; exercises: Record<string, unknown> } {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Record<string, unknown>;
+  return Number.isInteger(r.v) && !!r.exercises && typeof r.exercises === 'object' && !Array.isArray(r.exercises);
+}
 
-/** The file a learner downloads with "Export progress" and loads with "Import progress". */
-export const progressExportSchema = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  version: z.literal(1),
-  exportedAt: isoTime,
-  exercises: z.record(
-    exerciseIdSchema,
-    exerciseProgressSchema.extend({
-      code: z.string().optional(),
-      codeSavedAt: isoTime.optional(),
-    }),
-  ),
-});
-export type ProgressExport = z.infer<typeof progressExportSchema>;
+const EXERCISE_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface ImportSummary {
   exercises: number;
@@ -83,8 +83,6 @@ export interface ImportSummary {
   /** Exercises where the code on this device was newer and was kept (the file's copy went to a backup key). */
   codeKept: number;
 }
-
-export class ProgressImportError extends Error {}
 
 export interface ProgressStore {
   loadCode(exerciseId: string): SavedCode | null;
@@ -95,8 +93,8 @@ export interface ProgressStore {
   allProgress(): Record<string, ExerciseProgress>;
   recordRun(exerciseId: string, passed: boolean, message: string): ExerciseProgress;
   exportProgress(): ProgressExport;
-  /** Validates `text` as an export file and merges it in; throws ProgressImportError with a readable message. */
-  importProgress(text: string): ImportSummary;
+  /** Merges a validated export file (see parseProgressFile in progress-file.ts) into this browser's progress. */
+  importProgress(file: ProgressExport): ImportSummary;
   /** Subscribe to changes made by this store or by another tab. Returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -124,8 +122,7 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       // Not JSON: before schema versions, or written by hand. The text itself is the learner's code.
       return { code: raw, savedAt: new Date(0).toISOString() };
     }
-    const record = savedCodeSchema.safeParse(parsed);
-    if (record.success) return { code: record.data.code, savedAt: record.data.savedAt };
+    if (isSavedCodeRecord(parsed)) return { code: parsed.code, savedAt: parsed.savedAt };
     // Unversioned { code } objects or a bare JSON string: keep whatever code is in there.
     if (typeof parsed === 'string') return { code: parsed, savedAt: new Date(0).toISOString() };
     if (parsed && typeof parsed === 'object' && typeof (parsed as { code?: unknown }).code === 'string') {
@@ -155,8 +152,7 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       storage.removeItem(PROGRESS_KEY);
       return {};
     }
-    const record = progressRecordSchema.safeParse(parsed);
-    if (!record.success) {
+    if (!isProgressRecord(parsed)) {
       backup(PROGRESS_KEY, raw);
       storage.removeItem(PROGRESS_KEY);
       return {};
@@ -164,9 +160,8 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
     // Keep every entry that still reads; an entry that does not is dropped from view but stays in a backup.
     const result: Record<string, ExerciseProgress> = {};
     let damaged = false;
-    for (const [id, entry] of Object.entries(record.data.exercises)) {
-      const ok = exerciseProgressSchema.safeParse(entry);
-      if (ok.success) result[id] = ok.data;
+    for (const [id, entry] of Object.entries(parsed.exercises)) {
+      if (isExerciseProgress(entry)) result[id] = entry;
       else damaged = true;
     }
     if (damaged) backup(PROGRESS_KEY, raw);
@@ -228,7 +223,7 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       const ids = new Set([...Object.keys(progress), ...savedCodeIds()]);
       const exercises: ProgressExport['exercises'] = {};
       for (const id of [...ids].sort()) {
-        if (!exerciseIdSchema.safeParse(id).success) continue;
+        if (!EXERCISE_ID.test(id)) continue;
         const entry = progress[id] ?? { status: 'attempted' as const, attempts: 0 };
         const saved = readCode(id);
         exercises[id] = { ...entry, ...(saved ? { code: saved.code, codeSavedAt: saved.savedAt } : {}) };
@@ -236,24 +231,10 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       return { format: EXPORT_FORMAT, version: 1, exportedAt: now().toISOString(), exercises };
     },
 
-    importProgress(text) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new ProgressImportError(`This file is not JSON (${(error as Error).message}). Nothing was imported.`);
-      }
-      const parsed = progressExportSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue.path.length ? issue.path.join('.') : 'the file';
-        const isOurs = json && typeof json === 'object' && (json as { format?: unknown }).format === EXPORT_FORMAT;
-        const lead = isOurs ? 'This progress file is damaged' : 'This is not an initlab progress file';
-        throw new ProgressImportError(`${lead}: ${where}: ${issue.message}. Nothing was imported.`);
-      }
+    importProgress(file) {
       const all = readProgress();
       const summary: ImportSummary = { exercises: 0, codeRestored: 0, codeKept: 0 };
-      for (const [id, incoming] of Object.entries(parsed.data.exercises)) {
+      for (const [id, incoming] of Object.entries(file.exercises)) {
         summary.exercises++;
         const { code, codeSavedAt, ...entry } = incoming;
         const local = all[id];
@@ -268,7 +249,7 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
         all[id] = merged;
         if (code !== undefined) {
           const localCode = readCode(id);
-          const incomingTime = codeSavedAt ?? parsed.data.exportedAt;
+          const incomingTime = codeSavedAt ?? file.exportedAt;
           if (localCode === null || localCode.code === code) {
             writeCode(id, code, incomingTime);
             summary.codeRestored++;

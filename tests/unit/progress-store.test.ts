@@ -4,7 +4,8 @@
  * and clear messages for files that are not progress files.
  */
 import { describe, expect, it } from 'vitest';
-import { createProgressStore, ProgressImportError, STORAGE_SCHEMA_VERSION, type KeyValueStorage } from '../../src/progress/store';
+import { createProgressStore, STORAGE_SCHEMA_VERSION, type KeyValueStorage } from '../../src/progress/store';
+import { parseProgressFile, ProgressImportError } from '../../src/progress/progress-file';
 
 class MemoryStorage implements KeyValueStorage {
   private map = new Map<string, string>();
@@ -122,7 +123,7 @@ describe('export and import', () => {
     first.saveCode('he-relu-50', 'solution code');
     first.recordRun('he-relu-50', true, 'Passed.');
     first.recordRun('lecun-tanh', false, 'layer 2 saturated');
-    const file = JSON.stringify(first.exportProgress());
+    const file = parseProgressFile(JSON.stringify(first.exportProgress()));
 
     const second = createProgressStore(new MemoryStorage(), tick);
     const summary = second.importProgress(file);
@@ -136,7 +137,7 @@ describe('export and import', () => {
     const storage = new MemoryStorage();
     const old = createProgressStore(new MemoryStorage(), tick);
     old.saveCode('a', 'old code');
-    const file = JSON.stringify(old.exportProgress());
+    const file = parseProgressFile(JSON.stringify(old.exportProgress()));
     const store = createProgressStore(storage, tick);
     store.saveCode('a', 'newer code');
     expect(store.importProgress(file)).toMatchObject({ codeRestored: 0, codeKept: 1 });
@@ -148,7 +149,7 @@ describe('export and import', () => {
   it('merging never downgrades passed to attempted', () => {
     const a = createProgressStore(new MemoryStorage(), tick);
     a.recordRun('x', false, 'nope');
-    const file = JSON.stringify(a.exportProgress());
+    const file = parseProgressFile(JSON.stringify(a.exportProgress()));
     const b = createProgressStore(new MemoryStorage(), tick);
     b.recordRun('x', true, 'yes');
     b.importProgress(file);
@@ -165,9 +166,9 @@ describe('export and import', () => {
     const store = createProgressStore(storage, tick);
     store.recordRun('kept', true, 'ok');
     const before = storage.getItem('initlab:progress');
-    expect(() => store.importProgress(text)).toThrow(ProgressImportError);
-    expect(() => store.importProgress(text)).toThrow(message);
-    expect(() => store.importProgress(text)).toThrow(/Nothing was imported/);
+    expect(() => store.importProgress(parseProgressFile(text))).toThrow(ProgressImportError);
+    expect(() => parseProgressFile(text)).toThrow(message);
+    expect(() => parseProgressFile(text)).toThrow(/Nothing was imported/);
     expect(storage.getItem('initlab:progress')).toBe(before);
   });
 });
