@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendName, BackendReport } from './protocol';
 
 export class BackendUnavailableError extends Error {
@@ -123,9 +123,6 @@ async function startWasm(_auto: boolean, wasmBinaries: Record<string, ArrayBuffe
     if (!bytes) throw new Error(`fetch is not available in the runner (${path})`);
     return new Response(bytes.slice(0), { headers: { 'Content-Type': 'application/wasm' } });
   };
-  // TF.js defaults to half the logical cores (1 on a 2-core machine); the runner's worker is the
-  // page's only heavy computation, so it takes them all (at most 8: the preallocated thread pool).
-  setThreadsCount(Math.min(8, Math.max(1, navigator.hardwareConcurrency || 1)));
   await setBackendOrThrow('wasm');
   const [simd, multiThread] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
   const threads = multiThread ? getThreadsCount() : 1;

@@ -41,6 +41,7 @@ import {
   type BackendReport,
   type FromFrame,
   type FromWorker,
+  type LabResult,
   type RunErrorKind,
   type RunEvent,
   type RunOutcome,
@@ -350,7 +351,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
 
   type Attempt =
     | { kind: 'done'; msg: FromWorker & { type: 'done' } }
-    | { kind: 'error'; error: NonNullable<RunOutcome['error']> }
+    | { kind: 'error'; error: NonNullable<RunOutcome['error']>; results?: LabResult[] }
     | { kind: 'cancelled' };
 
   const runOnce = (worker: LearnerWorker, request: RunRequest, timeLimitMs: number, emitLayer: (event: RunEvent & { type: 'layer' }) => void): Promise<Attempt> =>
@@ -364,16 +365,19 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         cancelActive = null;
         resolve(value);
       };
-      const timer = setTimeout(
-        () => settle({ kind: 'error', error: { kind: 'timeout', message: `Stopped after the time limit of ${formatSeconds(timeLimitMs)}: the run did not finish (an endless loop?).` } }),
-        timeLimitMs,
-      );
+      const timer = setTimeout(() => {
+        const where = initializing ? ` Your initializer was still working on layer ${initializing.layer} (${initializing.name}): an endless loop?` : '';
+        settle({ kind: 'error', error: { kind: 'timeout', message: `Stopped after the time limit of ${formatSeconds(timeLimitMs)}.${where}`, layer: initializing?.layer } });
+      }, timeLimitMs);
       cancelActive = () => settle({ kind: 'cancelled' });
       worker.onCrash = (message) => settle({ kind: 'error', error: { kind: classifyCrash(message), message: crashMessage(message) } });
+      let initializing: (FromWorker & { type: 'init-layer' }) | null = null;
       worker.onRunMessage = (msg) => {
-        if (msg.type === 'layer' && msg.runId === runId) emitLayer({ type: 'layer', network: msg.network, networkIndex: msg.networkIndex, phase: msg.phase, stats: msg.stats });
-        else if (msg.type === 'done' && msg.runId === runId) settle({ kind: 'done', msg });
-        else if (msg.type === 'failed' && msg.runId === runId) settle({ kind: 'error', error: { kind: msg.kind, message: msg.message, layer: msg.layer } });
+        if (msg.type === 'init-layer' && msg.runId === runId) initializing = msg;
+        else if (msg.type === 'layer' && msg.runId === runId) {
+          if (msg.phase === 'forward' && initializing?.layer === msg.stats.index) initializing = null; emitLayer({ type: 'layer', network: msg.network, networkIndex: msg.networkIndex, phase: msg.phase, stats: msg.stats });
+        } else if (msg.type === 'done' && msg.runId === runId) settle({ kind: 'done', msg });
+        else if (msg.type === 'failed' && msg.runId === runId) settle({ kind: 'error', error: { kind: msg.kind, message: msg.message, layer: msg.layer }, results: msg.results });
       };
       const message: ToWorker = { type: 'run', runId, exercise: request.exercise, compiledJs: request.compiledJs };
       worker.port.postMessage(message);
@@ -432,9 +436,10 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
       keepWarm(choice);
       if (result.kind === 'cancelled') return finish({ status: 'cancelled' });
-      if (result.kind === 'error') return finish({ status: 'error', error: result.error });
-      emit({ type: 'verdict', verdict: result.msg.verdict, results: result.msg.results });
-      return finish({ status: result.msg.verdict.passed ? 'passed' : 'failed', verdict: result.msg.verdict, results: result.msg.results });
+      if (result.kind === 'error') return finish({ status: 'error', error: result.error, results: result.results });
+      const { verdict, verdicts, results } = result.msg;
+      emit({ type: 'verdict', verdict, verdicts, results });
+      return finish({ status: verdict.passed ? 'passed' : 'failed', verdict, verdicts, results });
     }
     return finish({ status: 'error', error: { kind: 'device-lost', message: 'The GPU device was lost twice.' } });
   };

@@ -60,13 +60,16 @@ export type RunEvent =
   | { type: 'backend'; report: BackendReport }
   /** A layer's statistics as soon as the engine has them: forward pass first, then backward (last layer first). */
   | { type: 'layer'; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
-  | { type: 'verdict'; verdict: Verdict; results: LabResult[] }
+  | { type: 'verdict'; verdict: Verdict; verdicts: Verdict[]; results: LabResult[] }
   | { type: 'error'; kind: RunErrorKind; message: string; layer?: number };
 
 export interface RunOutcome {
   status: 'passed' | 'failed' | 'error' | 'cancelled';
+  /** The exercise's verdict: for several networks, the first failing network decides (engine's runExercise). */
   verdict?: Verdict;
-  /** One LabResult per network of the exercise, in order. */
+  /** One verdict per network graded, in order. */
+  verdicts?: Verdict[];
+  /** One LabResult per network run, in order (also on an error, for the networks that completed). */
   results?: LabResult[];
   error?: { kind: RunErrorKind; message: string; layer?: number };
   /** The backend that produced the outcome (undefined if none could start). */
@@ -130,6 +133,8 @@ export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise;
 export type FromWorker =
   | { type: 'ready'; report: Omit<BackendReport, 'requested'> }
   | { type: 'init-failed'; tried: BackendAttempt[]; message: string }
+  /** The initializer is about to be asked for this weight layer (names the layer if time runs out). */
+  | { type: 'init-layer'; runId: number; networkIndex: number; layer: number; name: string }
   | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
-  | { type: 'done'; runId: number; verdict: Verdict; results: LabResult[] }
-  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number };
+  | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[] }
+  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[] };

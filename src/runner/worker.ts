@@ -1,15 +1,17 @@
 /**
- * The learner worker. Started by the sandbox frame from a blob: URL (so it has the frame's opaque
- * origin and inherits its CSP), it receives a MessagePort to the page and its start-up settings,
- * starts a TF.js backend, locks down its global scope, and then runs exactly one learner submission,
- * streaming layer statistics as the engine computes them.
+ * The learner worker. Started by the sandbox frame (opaque origin, the frame's CSP), it receives a
+ * MessagePort to the page and its start-up settings, starts a TF.js backend, locks down its global
+ * scope, and then runs exactly one learner submission with the engine's runExercise, streaming layer
+ * statistics as they are computed.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { runExercise } from '../engine/exercise-run';
+import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
+import { evaluateInitializerModule } from '../engine/learner-api';
 import { chooseBackend, webGpuDeviceLost, BackendUnavailableError } from './backends';
 import { lockDownWorkerGlobals } from './lockdown';
-import { evaluateLearnerModule, classifyError } from './learner-code';
-import { runExercise } from './run-exercise';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import { classifyError, classifyFailure } from './learner-code';
+import type { FromWorker, ToWorker, Verdict, WorkerInit } from './protocol';
 
 /** The dedicated worker's global scope (typed by hand: the project compiles against the DOM lib). */
 const scope = self as unknown as {
@@ -19,7 +21,7 @@ const scope = self as unknown as {
 let port: MessagePort | null = null;
 const send = (message: FromWorker) => port?.postMessage(message);
 
-scope.onmessage = async (event: MessageEvent<{ port: MessagePort; init: WorkerInit }>) => {
+scope.onmessage = async (event) => {
   if (port || !event.data?.port) return;
   port = event.data.port;
   scope.onmessage = null;
@@ -52,29 +54,41 @@ async function handleRun(request: ToWorker): Promise<void> {
     send({ type: 'failed', runId, kind: 'device-lost', message });
   });
 
-  let currentLayer: number | undefined;
   try {
-    const initializer = evaluateLearnerModule(request.compiledJs);
-    const { verdict, results } = await runExercise(request.exercise, {
-      tf,
-      initializer: (layer, tools) => {
-        currentLayer = layer.index;
-        return initializer(layer, tools);
-      },
-      onLayer: (network, networkIndex, phase, stats) => {
-        currentLayer = undefined;
-        if (!finished) send({ type: 'layer', runId, network, networkIndex, phase, stats });
+    const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
+    const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
+    const initializer = evaluateInitializerModule(request.compiledJs, 'your code', tf);
+    const outcome = await runExercise(exercise, initializer, {
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, networkIndex, layer: layer.index, name: layer.name }),
+      onLayer: (stats, phase, networkIndex) => {
+        if (!finished) send({ type: 'layer', runId, network: networkNames[networkIndex], networkIndex, phase, stats });
       },
     });
+    if (deviceLost) await settleDeviceLoss(deviceLost);
     if (finished) return;
     finished = true;
-    send({ type: 'done', runId, verdict, results });
+    if (outcome.error) {
+      send({ type: 'failed', runId, kind: classifyFailure(outcome.message, outcome.error.kind), message: outcome.message, layer: outcome.error.layer, results: outcome.results });
+      return;
+    }
+    const failing = outcome.verdicts.find((v) => !v.passed);
+    const verdict: Verdict = {
+      passed: outcome.passed,
+      message: outcome.message,
+      firstBadLayer: failing?.firstBadLayer,
+      details: outcome.verdicts.flatMap((v) => v.details),
+    };
+    send({ type: 'done', runId, verdict, verdicts: outcome.verdicts, results: outcome.results });
   } catch (error) {
     // A lost device makes the failing call reject first; give the lost promise a moment to say so.
-    if (deviceLost) await Promise.race([deviceLost, new Promise((r) => setTimeout(r, 50))]);
+    if (deviceLost) await settleDeviceLoss(deviceLost);
     if (finished) return;
     finished = true;
-    const { kind, message } = classifyError(error);
-    send({ type: 'failed', runId, kind, message, layer: currentLayer });
+    const { kind, message, layer } = classifyError(error);
+    send({ type: 'failed', runId, kind, message, layer });
   }
+}
+
+function settleDeviceLoss(lost: Promise<string>): Promise<unknown> {
+  return Promise.race([lost, new Promise((resolve) => setTimeout(resolve, 50))]);
 }
