@@ -1,7 +1,7 @@
 /**
  * Cross-checks between pages and exercises: every exercise block names an existing exercise, every
- * exercise names an existing lesson that embeds it, and every internal link resolves to a page or a
- * static file.
+ * exercise names an existing lesson that embeds it, no two lessons share an `order`, and every internal
+ * link resolves to a page or a static file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,6 +51,20 @@ export function checkLinks(root: ContentRoot, pages: PageInfo[], exercises: Exer
         message: `lesson ${lesson.file} does not embed this exercise: add <Exercise id="${exercise.id}" /> to it`,
       });
     }
+  }
+
+  const lessonByOrder = new Map<number, PageInfo>();
+  for (const lesson of pages.filter((p) => p.isLesson)) {
+    const order = lesson.frontmatter.order;
+    if (typeof order !== 'number') continue;
+    const first = lessonByOrder.get(order);
+    if (first) {
+      problems.push({
+        file: lesson.file,
+        where: 'frontmatter field `order`',
+        message: `${order} is also the order of ${first.file}; each lesson needs its own number`,
+      });
+    } else lessonByOrder.set(order, lesson);
   }
 
   const pageUrls = new Set(pages.map((p) => p.url));
