@@ -15,7 +15,7 @@ import { browserProgressStore, type ExerciseProgress } from '../../progress/stor
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { getRunner } from './runner-connection';
-import { referenceResults } from './reference-run';
+import { ReferenceRunCancelled, referenceResults } from './reference-run';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = {
   auto: 'Auto',
@@ -34,7 +34,7 @@ export type RunPhase =
   | { kind: 'checking' }
   | { kind: 'blocked'; errors: CodeProblem[] }
   | { kind: 'running' }
-  | { kind: 'done'; verdict: Verdict }
+  | { kind: 'done'; verdict: Verdict; verdicts: Verdict[] }
   | { kind: 'error'; errorKind: RunErrorKind | 'editor'; message: string; layer?: number };
 
 /** Streamed statistics per network, keyed by network index. */
@@ -181,20 +181,20 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         if (event.type === 'layer') {
           const net = (streamed[event.networkIndex] ??= { name: event.network, layers: [] });
           const at = net.layers.findIndex((l) => l.index === event.stats.index);
-          const stats = event.stats as unknown as LayerStats;
+          const stats = event.stats;
           if (at >= 0) net.layers[at] = stats;
           else net.layers.push(stats);
           setNetworks(streamed.map((n) => ({ ...n, layers: [...n.layers] })));
         }
       };
-      const outcome = await runner.run({ exercise: spec as never, compiledJs: checked.javascript, backend }, onEvent);
+      const outcome = await runner.run({ exercise: spec, compiledJs: checked.javascript, backend }, onEvent);
       if (outcome.backendReport) setBackendReport(outcome.backendReport);
       if (outcome.results) {
-        setNetworks(outcome.results.map((r) => ({ name: r.network, layers: r.layers as unknown as LayerStats[] })));
+        setNetworks(outcome.results.map((r) => ({ name: r.network, layers: r.layers })));
       }
       if (outcome.verdict && (outcome.status === 'passed' || outcome.status === 'failed')) {
-        const verdict = outcome.verdict as unknown as Verdict;
-        setPhase({ kind: 'done', verdict });
+        const verdict = outcome.verdict;
+        setPhase({ kind: 'done', verdict, verdicts: outcome.verdicts ?? [verdict] });
         store?.recordRun(exerciseId, verdict.passed, verdict.message);
       } else if (outcome.error) {
         setPhase({ kind: 'error', errorKind: outcome.error.kind, message: outcome.error.message, layer: outcome.error.layer });
@@ -212,7 +212,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
             setReference(ref);
             setReferenceNote('');
           })
-          .catch((error: Error) => setReferenceNote(`The reference curve is not available: ${error.message}`));
+          .catch((error: Error) =>
+            setReferenceNote(error instanceof ReferenceRunCancelled ? '' : `The reference curve is not available: ${error.message}`),
+          );
       }
     } catch (error) {
       setPhase({ kind: 'error', errorKind: 'runtime', message: (error as Error).message });

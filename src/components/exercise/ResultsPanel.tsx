@@ -33,7 +33,13 @@ const ERROR_TITLES: Record<string, string> = {
 };
 
 export function ResultsPanel({ spec, phase, networks, reference, referenceNote, backendReport, domId }: ResultsPanelProps) {
-  const flagged = phase.kind === 'done' ? phase.verdict.firstBadLayer : phase.kind === 'error' ? phase.layer : undefined;
+  /** The layer the grader (or an error) points at, per network. */
+  const flaggedIn = (networkIndex: number): number | undefined =>
+    phase.kind === 'done'
+      ? phase.verdicts[networkIndex]?.firstBadLayer
+      : phase.kind === 'error' && networkIndex === networks.length - 1
+        ? phase.layer
+        : undefined;
   const hasResults = networks.some((n) => n.layers.length > 0);
 
   return (
@@ -58,6 +64,7 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
           const learnerBackward = seriesOf(net.layers, layerCount, 'backward');
           const bands = allowedBands(spec, networkIndex, net.layers);
           const showBackward = learnerBackward.some((v) => v !== null);
+          const flagged = flaggedIn(networkIndex);
           return (
             <section class="exercise-network" key={networkIndex} aria-label={`Results for ${net.name}`}>
               {networks.length > 1 && <h4>{net.name}</h4>}
@@ -179,7 +186,7 @@ function VerdictText({ phase, spec, networks }: { phase: RunPhase; spec: Exercis
       return (
         <>
           <p class="exercise-verdict-title">{phase.verdict.passed ? 'Passed.' : 'Not yet.'}</p>
-          <p>{phase.verdict.message}</p>
+          <p>{withoutLeadingVerdict(phase.verdict.message)}</p>
         </>
       );
     case 'error':
@@ -190,6 +197,12 @@ function VerdictText({ phase, spec, networks }: { phase: RunPhase; spec: Exercis
         </>
       );
   }
+}
+
+/** The title already says "Passed."; the engine's message may start with it too. */
+function withoutLeadingVerdict(message: string): string {
+  const rest = message.replace(/^Passed[.:]\s*/, '');
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 function plotSummary(what: string, values: (number | null)[]): string {

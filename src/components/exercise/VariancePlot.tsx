@@ -77,11 +77,11 @@ export function VariancePlot(props: VariancePlotProps) {
           label: props.yLabel,
           labelSize: 18,
           size: 64,
-          values: (_u, splits) => splits.map((v) => (v === 0 ? '' : v.toExponential(0).replace('e+', 'e'))),
+          values: (_u, splits) => splits.map((v) => (v == null || v === 0 ? '' : v.toExponential(0).replace('e+', 'e'))),
         },
       ],
       series: [
-        { label: 'layer' },
+        { label: '' },
         { label: props.learnerLabel, stroke: colors.learner, width: 2, points: { show: props.layerCount <= 24, size: 5 } },
         { label: 'reference', stroke: colors.reference, width: 1.5, dash: [6, 4], points: { show: false } },
         { label: 'allowed band', stroke: colors.bandEdge, width: 1, points: { show: false } },
@@ -90,9 +90,10 @@ export function VariancePlot(props: VariancePlotProps) {
       bands: [{ series: [4, 3], fill: colors.band }],
     };
     plot.current = new uPlot(opts, data(), el);
-    // The band's upper edge needs no legend entry of its own.
-    const legendRows = el.querySelectorAll('.u-legend .u-series');
-    (legendRows[4] as HTMLElement | undefined)?.setAttribute('hidden', '');
+    // The band's upper edge (unlabelled) needs no legend entry of its own.
+    el.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row) => {
+      if (!row.textContent?.trim()) row.hidden = true;
+    });
   };
 
   useEffect(() => {

@@ -9,6 +9,9 @@ import type { BackendName } from '../../runner/protocol';
 import type { LearnerEditor } from './monaco-editor';
 import { getRunner } from './runner-connection';
 
+/** The learner pressed Run while the reference was being measured (it is measured again after their run). */
+export class ReferenceRunCancelled extends Error {}
+
 const measured = new Map<string, Promise<LabResult[]>>();
 
 export function referenceResults(options: {
@@ -33,7 +36,8 @@ async function measure({ spec, solution, backend, editor }: Parameters<typeof re
     throw new Error(`the reference solution does not compile (${compiled.errors[0]?.message ?? 'no output'})`);
   }
   const runner = await getRunner();
-  const outcome = await runner.run({ exercise: spec as never, compiledJs: compiled.javascript, backend }, () => {});
+  const outcome = await runner.run({ exercise: spec, compiledJs: compiled.javascript, backend }, () => {});
+  if (outcome.status === 'cancelled') throw new ReferenceRunCancelled();
   if (!outcome.results) throw new Error(outcome.error?.message ?? `the reference run ended with status ${outcome.status}`);
-  return outcome.results as unknown as LabResult[];
+  return outcome.results;
 }
