@@ -10,6 +10,7 @@ import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
 import { evaluateInitializerModule } from '../engine/learner-api';
 import { chooseBackend, webGpuDeviceLost, BackendUnavailableError } from './backends';
 import { lockDownWorkerGlobals } from './lockdown';
+import { installAllocationBudget, type AllocationBudget } from './memory-budget';
 import { classifyError, classifyFailure } from './learner-code';
 import type { FromWorker, ToWorker, Verdict, WorkerInit } from './protocol';
 
@@ -29,6 +30,7 @@ scope.onmessage = async (event) => {
   try {
     const started = await chooseBackend(init.candidates, init.auto, init.wasmBinaries);
     lockDownWorkerGlobals();
+    budget = installAllocationBudget();
     port.onmessage = (message: MessageEvent<ToWorker>) => {
       if (message.data?.type === 'run') void handleRun(message.data);
     };
@@ -40,6 +42,7 @@ scope.onmessage = async (event) => {
 };
 
 let ran = false;
+let budget: AllocationBudget | null = null;
 
 async function handleRun(request: ToWorker): Promise<void> {
   // One submission per worker: the page gives every run a fresh one.
@@ -57,7 +60,9 @@ async function handleRun(request: ToWorker): Promise<void> {
   try {
     const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
     const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
-    const initializer = evaluateInitializerModule(request.compiledJs, 'your code', tf);
+    const counted = budget!;
+    const learnerInit = counted.counting(() => evaluateInitializerModule(request.compiledJs, 'your code', tf));
+    const initializer: typeof learnerInit = (layer, tools) => counted.counting(() => learnerInit(layer, tools));
     const outcome = await runExercise(exercise, initializer, {
       onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, networkIndex, layer: layer.index, name: layer.name }),
       onLayer: (stats, phase, networkIndex) => {

@@ -1,12 +1,18 @@
 /**
- * Support for the runner's browser tests and bench: a static server for the built site that sends the
- * headers a host must send (COOP/COEP) and records every request it receives, so a test can prove a
- * request never left the sandbox; and a Chromium launcher (Debian's /usr/bin/chromium via playwright-core).
+ * Support for the runner's browser tests and `npm run bench:browser`: a static server for the built
+ * site that sends the headers a host must send (COOP/COEP) and records every request it receives
+ * (so a test can prove a request never left the sandbox), the runner-check page with the runner on
+ * window.initlabRunner, and a way to run learner code there and collect the events.
  */
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { REPO_ROOT } from './harness';
+import { compileLearnerSource } from '../../src/cli/compile';
+import { loadExercise } from '../../src/cli/exercise-files';
+import type { Exercise } from '../../src/engine/exercise-schema';
+import type { BackendChoice, RunOutcome } from '../../src/runner/protocol';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
@@ -14,7 +20,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain', '.xml': 'application/xml',
 };
 
-/** The headers the site needs from any host: cross-origin isolation, for the WASM backend's threads. */
+/** The headers the site needs from any host: cross-origin isolation (the WASM backend's threads need it). */
 export const SITE_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -27,7 +33,15 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function serveBuiltSite(root: string, port: number): Promise<RecordingServer> {
+export function builtSiteDir(): string {
+  const dir = process.env.SITE_OUT_DIR ?? path.join(REPO_ROOT, 'dist');
+  if (!fs.existsSync(path.join(dir, 'runner-check', 'index.html'))) {
+    throw new Error(`No built runner-check page in ${dir}. Build the site first (npm run build; npm run test:e2e does both) or set SITE_OUT_DIR.`);
+  }
+  return dir;
+}
+
+export async function serveBuiltSite(root: string, port = 0): Promise<RecordingServer> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -49,28 +63,74 @@ export async function serveBuiltSite(root: string, port: number): Promise<Record
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${actualPort}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
-export const CHROMIUM_FLAGS = [
-  '--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`No Chromium found (tried ${candidates.join(', ')}); set CHROMIUM_PATH or apt-get install chromium`);
-  return found;
+/** Opens the runner-check page and waits for window.initlabRunner. */
+export async function openRunnerPage(browser: Browser, server: RecordingServer): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/runner-check/`);
+  await page.waitForFunction(() => 'initlabRunner' in window, null, { timeout: 30_000 });
+  return page;
 }
 
-export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: [...CHROMIUM_FLAGS, ...(options.webgpu ? ['--enable-unsafe-webgpu'] : [])],
-  });
+export function compile(source: string): string {
+  return compileLearnerSource(source, 'answer.ts');
+}
+
+export function readExerciseFile(id: string, file: string): string {
+  return fs.readFileSync(path.join(REPO_ROOT, 'exercises', id, file), 'utf8');
+}
+
+export { loadExercise };
+
+/** The he-relu-50 exercise on a small network (5 layers × 64), for slow backends and quick checks. */
+export async function smallExercise(overrides: Partial<Exercise> = {}): Promise<Exercise> {
+  const exercise = await loadExercise('he-relu-50');
+  return { ...exercise, networks: [{ preset: 'mlp', depth: 5, width: 64, activation: 'relu' }], ...overrides } as Exercise;
+}
+
+export interface TimedEvent {
+  /** Milliseconds after run() was called. */
+  t: number;
+  type: string;
+  kind?: string;
+  message?: string;
+  phase?: string;
+  layer?: number;
+  backend?: string;
+}
+
+export interface PageRun {
+  outcome: RunOutcome;
+  events: TimedEvent[];
+}
+
+/**
+ * Runs learner code with a runner created in the page (one per page, kept on window so its warm
+ * worker carries over between calls) and returns the outcome and the events with their times.
+ */
+export async function runInPage(page: Page, request: { exercise: Exercise; compiledJs: string; backend?: BackendChoice; prewarm?: boolean }): Promise<PageRun> {
+  return page.evaluate(async ({ exercise, compiledJs, backend, prewarm }) => {
+    const w = window as unknown as { initlabRunner: { createRunner: () => any }; testRunner?: any };
+    w.testRunner ??= w.initlabRunner.createRunner();
+    if (prewarm) await w.testRunner.prewarm(backend ?? 'auto').catch(() => undefined);
+    const events: any[] = [];
+    const start = performance.now();
+    const outcome = await w.testRunner.run({ exercise, compiledJs, backend }, (event: any) => {
+      events.push({
+        t: performance.now() - start, type: event.type, kind: event.kind, message: event.message, phase: event.phase,
+        layer: event.stats?.index ?? event.layer, backend: event.report?.name,
+      });
+    });
+    // Results carry histograms for every layer; the tests need the verdict and the figures only.
+    return { outcome: { ...outcome, results: outcome.results?.map((r: any) => ({ network: r.network, backend: r.backend, layers: r.layers.length })) }, events };
+  }, { exercise: request.exercise, compiledJs: request.compiledJs, backend: request.backend, prewarm: request.prewarm ?? true } as never);
 }

@@ -1,0 +1,174 @@
+/**
+ * The runner in a real browser, on the built site's runner-check page: isolation of learner code,
+ * the time limit, runaway memory, and a page that stays responsive while grading.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './harness';
+import { builtSiteDir, compile, openRunnerPage, readExerciseFile, runInPage, serveBuiltSite, smallExercise, loadExercise, type RecordingServer } from './runner-support';
+
+let server: RecordingServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await serveBuiltSite(builtSiteDir());
+  browser = await launchBrowser();
+  page = await openRunnerPage(browser, server);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A valid He initializer that first runs `probe` inside init. */
+const initializerThat = (probe: string) => `
+export default function init(layer: LayerInfo, { random }: InitTools): Weights {
+  ${probe}
+  return random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));
+}`;
+
+const probed = (server: RecordingServer) => server.requests.filter((path) => path.startsWith('/__probe'));
+
+describe('learner code is isolated from the page, its storage and the network', () => {
+  const attempts: Array<{ name: string; code: string; error: RegExp }> = [
+    { name: 'document', code: 'document.title = "owned";', error: /document/ },
+    { name: 'document.cookie', code: 'const c = (globalThis as any).document.cookie;', error: /document/ },
+    { name: 'localStorage', code: 'localStorage.setItem("k", "v");', error: /localStorage/ },
+    { name: 'indexedDB', code: 'indexedDB.open("stolen");', error: /indexedDB/ },
+    { name: 'caches', code: 'caches.open("stolen");', error: /caches/ },
+    { name: 'fetch', code: 'fetch("/__probe/fetch");', error: /fetch/ },
+    { name: 'XMLHttpRequest', code: 'const x = new XMLHttpRequest(); x.open("GET", "/__probe/xhr", false); x.send();', error: /XMLHttpRequest/ },
+    { name: 'importScripts', code: '(self as any).importScripts("/__probe/import-scripts");', error: /importScripts/ },
+    { name: 'WebSocket', code: 'new WebSocket("ws://" + "127.0.0.1:1/__probe/ws");', error: /WebSocket/ },
+  ];
+
+  for (const attempt of attempts) {
+    it(`${attempt.name}: fails with an error naming it`, async () => {
+      const exercise = await smallExercise();
+      const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(attempt.code)), backend: 'wasm' });
+      expect(outcome.status).toBe('error');
+      expect(outcome.error?.message).toMatch(attempt.error);
+      expect(outcome.error?.layer).toBe(1);
+    });
+  }
+
+  it('the page keeps its storage: what learner code tried to write is not there', async () => {
+    const leaked = await page.evaluate(() => ({ title: document.title, stored: localStorage.getItem('k') }));
+    expect(leaked.title).not.toBe('owned');
+    expect(leaked.stored).toBeNull();
+  });
+
+  it('requests that bypass the removed APIs are blocked by the sandbox CSP and never reach the server', async () => {
+    // Dynamic import() cannot be removed from the language, and a nested worker gets a fresh global
+    // scope with its own fetch: only the frame's CSP (inherited by every worker) stops these.
+    const escapes = `
+      import("/__probe/dynamic-import").catch(() => undefined);
+      const nested = new Worker(URL.createObjectURL(new Blob(['fetch("/__probe/nested-worker-fetch").catch(() => 0); importScripts("/__probe/nested-import-scripts")'])));
+      (globalThis as any).keepAlive = nested;`;
+    const exercise = await smallExercise();
+    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(`if (layer.index === 1) { ${escapes} }`)), backend: 'wasm' });
+    expect(outcome.status).toBe('passed');
+    // Control: the same path from the page itself does reach the server, so silence below means blocked.
+    await page.evaluate(() => fetch('/__probe/control-from-page').then((r) => r.status));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(probed(server)).toEqual(['/__probe/control-from-page']);
+  });
+
+  it('none of the earlier attempts reached the server either', () => {
+    expect(probed(server).filter((path) => path !== '/__probe/control-from-page')).toEqual([]);
+  });
+});
+
+describe('time limit and responsiveness', () => {
+  it('stops an endless loop at the time limit, names the layer, and the page answers clicks meanwhile', async () => {
+    const exercise = await smallExercise({ timeLimitMs: 3000 });
+    await page.evaluate(() => {
+      const button = document.createElement('button');
+      button.id = 'responsiveness-probe';
+      button.textContent = 'probe';
+      const delays: number[] = [];
+      (window as unknown as { clickDelays: number[] }).clickDelays = delays;
+      // Input delay: from the moment the browser created the click event to its handler running.
+      button.addEventListener('click', (event) => delays.push(performance.now() - event.timeStamp));
+      document.body.prepend(button);
+    });
+    const endless = compile(initializerThat('if (layer.index === 2) { while (true) {} }'));
+    const running = runInPage(page, { exercise, compiledJs: endless, backend: 'wasm' });
+    const roundTrips: number[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < 5; i++) {
+      const before = Date.now();
+      await page.click('#responsiveness-probe');
+      await page.waitForFunction((n) => (window as unknown as { clickDelays: number[] }).clickDelays.length >= n, i + 1);
+      roundTrips.push(Date.now() - before);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const { outcome } = await running;
+    const delays = await page.evaluate(() => (window as unknown as { clickDelays: number[] }).clickDelays);
+    console.log(`endless loop: stopped after ${Math.round(outcome.elapsedMs)} ms; click round trips ${roundTrips.join(', ')} ms; input delays ${delays.map(Math.round).join(', ')} ms`);
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.kind).toBe('timeout');
+    expect(outcome.error?.layer).toBe(2);
+    expect(outcome.error?.message).toMatch(/layer 2/);
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(3000);
+    expect(outcome.elapsedMs).toBeLessThan(3000 + 2000);
+    expect(Math.max(...delays)).toBeLessThan(200);
+    expect(Math.max(...roundTrips)).toBeLessThan(1000);
+  });
+
+  it('after a timeout the runner grades the next submission normally', async () => {
+    const exercise = await smallExercise();
+    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    expect(outcome.status).toBe('passed');
+  });
+
+  it('grading the full 50-layer exercise causes no main-thread task over 200 ms, and layers stream before the verdict', async () => {
+    const exercise = await loadExercise('he-relu-50');
+    await page.evaluate(() => {
+      const longTasks: number[] = [];
+      (window as unknown as { longTasks: number[] }).longTasks = longTasks;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration))).observe({ type: 'longtask' });
+    });
+    const { outcome, events } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`he-relu-50 on wasm: first layer ${Math.round(outcome.firstLayerMs ?? NaN)} ms, verdict ${Math.round(outcome.elapsedMs)} ms; long tasks: ${longTasks.map(Math.round).join(', ') || 'none'}`);
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('wasm');
+    const layers = events.filter((e) => e.type === 'layer');
+    expect(layers.filter((e) => e.phase === 'forward')).toHaveLength(50);
+    expect(layers.filter((e) => e.phase === 'backward')).toHaveLength(50);
+    const verdictAt = events.find((e) => e.type === 'verdict')!.t;
+    // Streamed: the first layer arrives long before the verdict, not in one batch at the end.
+    expect(layers[0].t).toBeLessThan(verdictAt / 2);
+    expect(longTasks.filter((d) => d > 200)).toEqual([]);
+  });
+});
+
+describe('runaway memory', () => {
+  it('an allocation loop is reported as a memory error and the runner recovers', async () => {
+    const exercise = await smallExercise();
+    const hog = compile(initializerThat('const keep: Float32Array[] = []; for (;;) keep.push(new Float32Array(2 ** 28));'));
+    const { outcome } = await runInPage(page, { exercise, compiledJs: hog, backend: 'wasm' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.kind).toBe('memory');
+    expect(outcome.error?.message).toMatch(/allocation failed/i);
+    const next = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    expect(next.outcome.status).toBe('passed');
+  });
+
+  it('a tensor too large for the backend is reported as a memory error and the runner recovers', async () => {
+    const exercise = await smallExercise();
+    const huge = compile(`
+export default function init(layer: LayerInfo, { tf }: InitTools): Weights {
+  const big = tf.zeros([65536, 65536]);
+  return tf.add(tf.randomNormal(layer.shape, 0, Math.sqrt(2 / layer.fanIn)), tf.sum(big));
+}`);
+    const { outcome } = await runInPage(page, { exercise, compiledJs: huge, backend: 'wasm' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.kind).toBe('memory');
+    const next = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    expect(next.outcome.status).toBe('passed');
+  });
+});
