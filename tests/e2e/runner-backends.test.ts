@@ -1,0 +1,107 @@
+/**
+ * Backend choice for real: Chromium with --enable-unsafe-webgpu offers a SwiftShader WebGPU adapter
+ * (slow, so these runs use a 5 × 64 network); without the flag there is no adapter and the runner
+ * falls back. A lost WebGPU device is reported and the run is redone on the next backend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './harness';
+import { builtSiteDir, compile, openRunnerPage, readExerciseFile, runInPage, serveBuiltSite, smallExercise, type RecordingServer } from './runner-support';
+
+let server: RecordingServer;
+
+beforeAll(async () => {
+  server = await serveBuiltSite(builtSiteDir());
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const solution = () => compile(readExerciseFile('he-relu-50', 'solution.ts'));
+
+describe('with a WebGPU adapter (--enable-unsafe-webgpu: SwiftShader)', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchBrowser(['--enable-unsafe-webgpu']);
+    page = await openRunnerPage(browser, server);
+  });
+  afterAll(async () => browser?.close());
+
+  it('runs on webgpu when it is picked, and grades like the other backends', async () => {
+    const exercise = await smallExercise({ timeLimitMs: 120_000 });
+    const { outcome, events } = await runInPage(page, { exercise, compiledJs: solution(), backend: 'webgpu' });
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('webgpu');
+    expect(outcome.backendReport?.details).toMatch(/swiftshader/i);
+    expect(events.find((e) => e.type === 'backend')?.backend).toBe('webgpu');
+    expect(events.filter((e) => e.type === 'layer' && e.phase === 'forward')).toHaveLength(5);
+  });
+
+  it('auto passes over the software adapter for WASM and says why', async () => {
+    const exercise = await smallExercise();
+    const { outcome } = await runInPage(page, { exercise, compiledJs: solution(), backend: 'auto' });
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('wasm');
+    const webgpu = outcome.backendReport?.tried.find((t) => t.name === 'webgpu');
+    expect(webgpu?.ok).toBe(false);
+    expect(webgpu?.reason).toMatch(/software adapter.*swiftshader/i);
+  });
+
+  it('a lost device is reported and the run is redone on the next backend', async () => {
+    const exercise = await smallExercise({ timeLimitMs: 120_000 });
+    // The learner's tf is the runner's: on WebGPU, destroying its device is a real device loss.
+    const loseDevice = compile(`
+export default function init(layer: LayerInfo, { tf, random }: InitTools): Weights {
+  if (tf.getBackend() === 'webgpu' && layer.index === 3) (tf.backend() as any).device.destroy();
+  return random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));
+}`);
+    const { outcome, events } = await runInPage(page, { exercise, compiledJs: loseDevice, backend: 'webgpu' });
+    const lost = events.find((e) => e.type === 'error');
+    expect(lost?.kind).toBe('device-lost');
+    expect(lost?.message).toMatch(/lost/i);
+    expect(events.filter((e) => e.type === 'backend').map((e) => e.backend)).toEqual(['webgpu', 'wasm']);
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('wasm');
+    expect(outcome.backendReport?.tried[0]).toMatchObject({ name: 'webgpu', ok: false });
+  });
+});
+
+describe('without a WebGPU adapter (no flag)', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await openRunnerPage(browser, server);
+  });
+  afterAll(async () => browser?.close());
+
+  it('auto falls back to WASM and records why WebGPU and WebGL were not used', async () => {
+    const exercise = await smallExercise();
+    const { outcome } = await runInPage(page, { exercise, compiledJs: solution(), backend: 'auto' });
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('wasm');
+    const tried = outcome.backendReport!.tried;
+    expect(tried.map((t) => t.name)).toEqual(['webgpu', 'webgl', 'wasm']);
+    expect(tried[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/no adapter|navigator\.gpu/) });
+    expect(tried[1].ok).toBe(false);
+    expect(tried[2].ok).toBe(true);
+  });
+
+  it('a picked WebGPU is reported as unavailable with the reason, not replaced', async () => {
+    const exercise = await smallExercise();
+    const { outcome, events } = await runInPage(page, { exercise, compiledJs: solution(), backend: 'webgpu' });
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.kind).toBe('backend-unavailable');
+    expect(outcome.error?.message).toMatch(/webgpu.*(no adapter|navigator\.gpu)/i);
+    expect(events.some((e) => e.type === 'layer')).toBe(false);
+  });
+
+  it('the cpu backend can be picked and grades the same answer', async () => {
+    const exercise = await smallExercise();
+    const { outcome } = await runInPage(page, { exercise, compiledJs: solution(), backend: 'cpu' });
+    expect(outcome.status).toBe('passed');
+    expect(outcome.backend).toBe('cpu');
+  });
+});
