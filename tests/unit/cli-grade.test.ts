@@ -36,7 +36,7 @@ describe('grade CLI', () => {
   it('fails a wrong answer: exit 1 and the verdict naming the layer', async () => {
     const { code, stdout } = await grade('lecun-tanh', 'exercises/lecun-tanh/wrong/too-small.ts');
     expect(code).toBe(1);
-    expect(stdout).toMatch(/\nFAIL: layer 1 \(dense1\): Var\(y\) = 0\.2\d+, vanishing/);
+    expect(stdout).toMatch(/\nFAIL: layer 1 \(dense1\): your weights' std is 0\.031\d, 50 % below the target 0\.0625 \(LeCun normal: √\(1\/fan_in\), with fan_in 256, fan_out 256\)\. As a result, layer 1 \(dense1\): Var\(y\) = 0\.2\d+, vanishing/);
   });
 
   it('--json prints passed, backend and per-layer forward/backward variances', async () => {

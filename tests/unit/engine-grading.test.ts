@@ -81,7 +81,7 @@ describe('symmetry', () => {
     expect(verdict.details.find((d) => d.check === 'forward')?.passed).toBe(true);
     expect(verdict.passed).toBe(false);
     expect(verdict.firstBadLayer).toBe(1);
-    expect(verdict.message).toMatch(/^layer 1 \(dense1\): all 128 units got identical weights \(every weight = 0\.0078\), so they compute the same value/);
+    expect(verdict.message).toMatch(/^layer 1 \(dense1\): all 128 units got identical weights \(every weight = 0\.00781\), so they compute the same value/);
   });
 
   it('zeros fail with the value named', async () => {
