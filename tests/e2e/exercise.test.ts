@@ -107,6 +107,11 @@ async function hoverWord(page: Page, word: string) {
   await page.mouse.move(point.x, point.y);
 }
 
+/** The visible editor text (Monaco renders spaces as no-break spaces). */
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator(`[data-exercise-id="${exercise.id}"] .exercise-editor .view-lines`).innerText()).replace(/\u00a0/g, ' ');
+}
+
 async function savedCode(page: Page): Promise<string | null> {
   return page.evaluate((id) => {
     const raw = localStorage.getItem(`initlab:code:${id}`);
@@ -170,7 +175,9 @@ describe('exercise block', () => {
   it('types tf. and the learner contract: completions and hover docs come from the .d.ts files', async () => {
     const tracked = await openExercise();
     const { page } = tracked;
-    await setCode(page, 'export default function init(layer: LayerInfo, { tf }: InitTools): Weights {\n  return tf.');
+    await setCode(page, 'export default function init(layer: LayerInfo, { tf }: InitTools): Weights {\n  return tf');
+    // Typing the dot (not pasting it) is what opens the completion list.
+    await page.keyboard.type('.');
     const suggest = page.locator('.suggest-widget.visible');
     await suggest.waitFor({ timeout: 60_000 });
     await page.keyboard.type('randomNorm');
@@ -259,7 +266,7 @@ describe('exercise block', () => {
     await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(code);
     await page.reload();
     await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
-    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.toContain('// my note');
+    await expect(editorText(page)).resolves.toContain('// my note');
     await tracked.close();
   });
 
@@ -290,11 +297,11 @@ describe('exercise block', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog.count()).resolves.toBe(0);
-    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.toContain('// keep me');
+    await expect(editorText(page)).resolves.toContain('// keep me');
     await root.getByRole('button', { name: 'Reset to starter' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Replace my code' }).click();
     await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(exercise.starter);
-    await expect(page.locator('.exercise-editor .view-lines').innerText()).resolves.not.toContain('// keep me');
+    await expect(editorText(page)).resolves.not.toContain('// keep me');
     await tracked.close();
   });
 

@@ -169,6 +169,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
     try {
       const checked = await editor.current.check();
       if (checked.errors.length || checked.javascript === null) {
+        // Results of an earlier run would be read as the results of this code: clear them.
+        setNetworks([]);
+        setBackendReport(null);
         setPhase({ kind: 'blocked', errors: checked.errors });
         return;
       }

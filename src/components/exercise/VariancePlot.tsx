@@ -44,6 +44,18 @@ function useTheme(onChange: () => void) {
   }, []);
 }
 
+/** Powers of ten across [min, max], every k-th one so that labels stay ≥ 22 px apart. */
+function decadeSplits(min: number, max: number, heightPx: number): number[] {
+  if (!(min > 0) || !(max > 0)) return [];
+  const lo = Math.ceil(Math.log10(min) - 1e-9);
+  const hi = Math.floor(Math.log10(max) + 1e-9);
+  const decades = hi - lo + 1;
+  const step = Math.max(1, Math.ceil((decades * 22) / Math.max(heightPx, 1)));
+  const splits: number[] = [];
+  for (let e = lo; e <= hi; e++) if ((e - lo) % step === 0) splits.push(10 ** e);
+  return splits;
+}
+
 const positiveOrNull = (v: number | null) => (v !== null && Number.isFinite(v) && v > 0 ? v : null);
 
 export function VariancePlot(props: VariancePlotProps) {
@@ -77,6 +89,7 @@ export function VariancePlot(props: VariancePlotProps) {
           label: props.yLabel,
           labelSize: 18,
           size: 64,
+          splits: (u, _axis, min, max) => decadeSplits(min, max, u.bbox.height / uPlot.pxRatio),
           values: (_u, splits) => splits.map((v) => (v == null || v === 0 ? '' : v.toExponential(0).replace('e+', 'e'))),
         },
       ],
