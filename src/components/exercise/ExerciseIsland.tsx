@@ -15,6 +15,7 @@ import { browserProgressStore, type ExerciseProgress } from '../../progress/stor
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { getRunner } from './runner-connection';
+import { describeBackend } from './results-model';
 import { ReferenceRunCancelled, referenceResults } from './reference-run';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = {
@@ -58,6 +59,8 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
   const [referenceNote, setReferenceNote] = useState<string>('');
   const [backend, setBackend] = useState<BackendChoice>('auto');
   const [backendReport, setBackendReport] = useState<BackendReport | null>(null);
+  /** What the picker's choice will run on (from the runner's warm-up), before any run. */
+  const [backendStatus, setBackendStatus] = useState<string>('');
   const [hintsShown, setHintsShown] = useState(0);
   const [solutionShown, setSolutionShown] = useState(false);
   const [progress, setProgress] = useState<ExerciseProgress | null>(null);
@@ -160,6 +163,25 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
     };
   }, [hydrated]);
 
+  // --- backend: warm the runner for the picker's choice once the editor is up --------------------
+  useEffect(() => {
+    if (editorState !== 'ready') return;
+    let current = true;
+    setBackendStatus(`Starting ${BACKEND_LABELS[backend]}…`);
+    const warm = () =>
+      getRunner()
+        .then((runner) => runner.prewarm(backend))
+        .then((report) => current && setBackendStatus(describeBackend(report, 'will run')))
+        .catch((error: Error) => current && setBackendStatus(`${BACKEND_LABELS[backend]} cannot run here: ${error.message}`));
+    // After the page and the editor have settled: the warm-up loads TF.js in the sandbox.
+    const idle = 'requestIdleCallback' in window ? window.requestIdleCallback(warm, { timeout: 3000 }) : window.setTimeout(warm, 1000);
+    return () => {
+      current = false;
+      if ('cancelIdleCallback' in window) window.cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
+    };
+  }, [editorState, backend]);
+
   // --- running ----------------------------------------------------------------------------------
   const run = useCallback(async () => {
     if (running.current || !editor.current) return;
@@ -180,7 +202,10 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       const runner = await getRunner();
       const streamed: StreamedNetworks = [];
       const onEvent = (event: RunEvent) => {
-        if (event.type === 'backend') setBackendReport(event.report);
+        if (event.type === 'backend') {
+          setBackendReport(event.report);
+          setBackendStatus(describeBackend(event.report, 'will run'));
+        }
         if (event.type === 'layer') {
           const net = (streamed[event.networkIndex] ??= { name: event.network, layers: [] });
           const at = net.layers.findIndex((l) => l.index === event.stats.index);
@@ -328,6 +353,11 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         </label>
       </div>
 
+      {backendStatus && (
+        <p class="exercise-backend-status" aria-live="polite">
+          {backendStatus}
+        </p>
+      )}
       <p class="exercise-keys" id={`${domId}-keys`}>
         <span>
           Run: <kbd>{modKey}+Enter</kbd>.

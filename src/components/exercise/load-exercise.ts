@@ -23,39 +23,41 @@ export class ExerciseLoadError extends Error {
   }
 }
 
-const exercisesRoot = path.resolve(process.cwd(), 'exercises');
+const defaultExercisesRoot = path.resolve(process.cwd(), 'exercises');
 
 const cache = new Map<string, Promise<LoadedExercise>>();
 
 /**
  * Reads and validates exercises/<id>/. `usedBy` is the lesson file that contains the block, for messages.
+ * `exercisesRoot` is the folder of exercise folders (tests point it at fixtures).
  */
-export function loadExercise(id: unknown, usedBy: string): Promise<LoadedExercise> {
+export function loadExercise(id: unknown, usedBy: string, exercisesRoot = defaultExercisesRoot): Promise<LoadedExercise> {
   if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
     return Promise.reject(
       new ExerciseLoadError(`${usedBy}: <Exercise id=…>: expected a kebab-case exercise id like "he-relu-50", found ${JSON.stringify(id)}`),
     );
   }
-  let loaded = cache.get(id);
+  const key = path.join(exercisesRoot, id);
+  let loaded = cache.get(key);
   if (!loaded) {
-    loaded = readExerciseFolder(id, usedBy);
-    cache.set(id, loaded);
-    loaded.catch(() => cache.delete(id));
+    loaded = readExerciseFolder(exercisesRoot, id, usedBy);
+    cache.set(key, loaded);
+    loaded.catch(() => cache.delete(key));
   }
   return loaded;
 }
 
 /** Ids of the exercise folders that have an exercise.json. */
-export function existingExerciseIds(): string[] {
+export function existingExerciseIds(exercisesRoot = defaultExercisesRoot): string[] {
   if (!fs.existsSync(exercisesRoot)) return [];
   return fs.readdirSync(exercisesRoot).filter((name) => fs.existsSync(path.join(exercisesRoot, name, 'exercise.json'))).sort();
 }
 
-async function readExerciseFolder(id: string, usedBy: string): Promise<LoadedExercise> {
+async function readExerciseFolder(exercisesRoot: string, id: string, usedBy: string): Promise<LoadedExercise> {
   const dir = path.join(exercisesRoot, id);
   const rel = (file: string) => path.relative(process.cwd(), path.join(dir, file));
   if (!fs.existsSync(dir)) {
-    const known = existingExerciseIds();
+    const known = existingExerciseIds(exercisesRoot);
     throw new ExerciseLoadError(
       `${usedBy}: <Exercise id="${id}" />: there is no folder ${path.relative(process.cwd(), dir)}/` +
         (known.length ? ` (exercises that exist: ${known.join(', ')})` : ' (no exercises exist yet)'),
