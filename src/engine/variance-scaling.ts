@@ -7,7 +7,11 @@
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
 export type Distribution = 'normal' | 'truncated_normal' | 'uniform';
 
-/** Std of a standard normal truncated to ±2σ is 0.8796256610342398; TF.js divides by it. */
+/**
+ * Std of a standard normal truncated to ±2σ is 0.8796256610342398. Keras 2+ divides the target std by it so the
+ * std after truncation is exact; TF.js (tfjs-layers 4.22 VarianceScaling) does not, so its heNormal/glorotNormal/
+ * leCunNormal come out 0.88× too narrow.
+ */
 export const TRUNCATED_NORMAL_STD_CORRECTION = 0.87962566103423978;
 
 export interface Fans { fanIn: number; fanOut: number }
