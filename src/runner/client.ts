@@ -258,6 +258,8 @@ interface WarmSlot {
   choice: BackendChoice;
   excludedKey: string;
   started: Promise<Started>;
+  /** Set once `started` has settled. */
+  settled?: Started;
 }
 
 /**
@@ -265,6 +267,8 @@ interface WarmSlot {
  * go straight to the WASM worker (the GPU's availability does not change while the page is open).
  */
 let gpuUnavailable: BackendAttempt[] | null = null;
+/** The backend 'auto' started last in this page, so a warm worker for that backend can serve 'auto' too. */
+let autoResolvesTo: BackendName | null = null;
 
 export function createRunner(options: RunnerOptions = {}): Runner {
   const startupLimitMs = options.startupLimitMs ?? DEFAULT_STARTUP_LIMIT_MS;
@@ -316,6 +320,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       const state = await worker.ready;
       if (state.kind === 'ready') {
         if (disposed) retire(worker);
+        if (choice === 'auto') autoResolvesTo = state.report.name;
         return { kind: 'ready', worker, report: { ...state.report, requested: choice, tried: [...tried, ...state.report.tried] } };
       }
       retire(worker);
@@ -332,21 +337,40 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     void slot.started.then((started) => started.kind === 'ready' && retire(started.worker));
   };
 
+  /**
+   * Whether a warm slot can serve this choice: started for it, or already running the very backend
+   * the choice means (a worker started for 'wasm' serves 'auto' once auto is known to pick wasm here).
+   */
+  const serves = (slot: WarmSlot, choice: BackendChoice): boolean => {
+    if (slot.excludedKey !== excludedKey()) return false;
+    if (slot.choice === choice) return true;
+    const running = slot.settled?.kind === 'ready' ? slot.settled.report.name : null;
+    return running !== null && running === (choice === 'auto' ? autoResolvesTo : choice);
+  };
+
+  const asChoice = (started: Started, choice: BackendChoice): Started => {
+    if (started.kind !== 'ready' || started.report.requested === choice) return started;
+    const skipped = choice === 'auto' ? (gpuUnavailable ?? []).filter((t) => t.name !== started.report.name) : [];
+    return { ...started, report: { ...started.report, requested: choice, tried: [...skipped, ...started.report.tried.filter((t) => t.name === started.report.name)] } };
+  };
+
   /** The warm start for this choice (started now if there is none); it leaves the pool. */
   const take = (choice: BackendChoice): Promise<Started> => {
     const slot = warm;
     warm = null;
-    if (slot && slot.choice === choice && slot.excludedKey === excludedKey()) return slot.started;
+    if (slot && serves(slot, choice)) return slot.started.then((started) => asChoice(started, choice));
     if (slot) discard(slot);
     return startFor(choice);
   };
 
   const keepWarm = (choice: BackendChoice): WarmSlot | null => {
     if (disposed) return null;
-    if (warm && warm.choice === choice && warm.excludedKey === excludedKey()) return warm;
+    if (warm && serves(warm, choice)) return warm;
     if (warm) discard(warm);
-    warm = { choice, excludedKey: excludedKey(), started: startFor(choice) };
-    return warm;
+    const slot: WarmSlot = { choice, excludedKey: excludedKey(), started: startFor(choice) };
+    void slot.started.then((started) => (slot.settled = started));
+    warm = slot;
+    return slot;
   };
 
   type Attempt =
@@ -447,7 +471,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
   const prewarm: Runner['prewarm'] = async (backend = 'auto') => {
     const slot = keepWarm(backend);
     if (!slot) throw new Error('This runner was disposed.');
-    const started = await slot.started;
+    const started = asChoice(await slot.started, backend);
     if (started.kind === 'failed') {
       if (warm === slot) warm = null;
       throw new Error(started.message);

@@ -114,8 +114,10 @@ describe('time limit and responsiveness', () => {
     expect(outcome.error?.message).toMatch(/layer 2/);
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(3000);
     expect(outcome.elapsedMs).toBeLessThan(3000 + 2000);
+    // The page's own measure: how long each click waited for the main thread (a frozen page: seconds).
     expect(Math.max(...delays)).toBeLessThan(200);
-    expect(Math.max(...roundTrips)).toBeLessThan(1000);
+    // From the test's side (includes Playwright's own work on a shared machine): well under the loop's 3 s.
+    expect(Math.max(...roundTrips)).toBeLessThan(2000);
   });
 
   it('after a timeout the runner grades the next submission normally', async () => {
