@@ -16,6 +16,14 @@ export interface ExerciseReport {
 
 export async function gradeExercise(exercise: LoadedExercise): Promise<ExerciseReport> {
   const started = performance.now();
-  const check = await checkExercise(exercise.folder, nodeAnswerGrader());
+  let check: ExerciseCheckReport;
+  try {
+    check = await checkExercise(exercise.folder, nodeAnswerGrader());
+  } catch (error) {
+    // A crash of the grader itself (not a verdict on an answer) is one problem line; the other exercises still run.
+    const message = `the grader crashed on this exercise: ${error instanceof Error ? error.message : String(error)}`;
+    check = { dir: exercise.folder.dir, ok: false, problems: [], answers: [] };
+    return { id: exercise.id, check, problems: [{ file: `${exercise.folder.dir}/`, message }], ms: performance.now() - started };
+  }
   return { id: exercise.id, check, problems: reportProblems(exercise, check), ms: performance.now() - started };
 }
