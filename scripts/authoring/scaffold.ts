@@ -99,6 +99,9 @@ export function scaffoldExercise(
   if (!lessonName) {
     throw new ScaffoldError(`--lesson "${options.lesson}" names no file in content/lessons/; expected one of: ${lessons.join(', ') || '(none)'}`);
   }
+  if (!lessonName.endsWith('.mdx')) {
+    throw new ScaffoldError(`content/lessons/${lessonName} is plain Markdown, which cannot hold an <Exercise> block: rename it to ${lessonSlug}.mdx first`);
+  }
   const folder = path.join(root.exercisesDir, id);
   refuseExisting(root, folder);
 

@@ -112,6 +112,12 @@ describe('npm run new -- exercise', () => {
     expect(fs.existsSync(root.exercisesDir)).toBe(false);
     expect(fs.readFileSync(path.join(root.lessonsDir, '01-intro.mdx'), 'utf8')).toBe(lessonBefore);
 
+    fs.writeFileSync(path.join(root.lessonsDir, '02-plain.md'), '---\ntitle: Plain\n---\nText.\n');
+    expect(() => scaffoldExercise(root, 'relu-demo', { lesson: '02-plain' })).toThrow(
+      new ScaffoldError('content/lessons/02-plain.md is plain Markdown, which cannot hold an <Exercise> block: rename it to 02-plain.mdx first'),
+    );
+    expect(fs.existsSync(root.exercisesDir)).toBe(false);
+
     fs.mkdirSync(path.join(root.exercisesDir, 'relu-demo'), { recursive: true });
     expect(() => scaffoldExercise(root, 'relu-demo', { lesson: 'lessons/01-intro' })).toThrow(
       new ScaffoldError('exercises/relu-demo already exists; nothing was written (choose another name or edit that file)'),
