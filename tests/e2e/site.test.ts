@@ -12,7 +12,7 @@ import { COURSE_PARTS, LESSON_COUNT } from '../../src/site/course-parts.mjs';
 import { REPO_ROOT, launchBrowser, openPage, serveSite, type ServedSite } from './harness';
 
 const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
-const EXPECTED_WIDGETS = ['ChainWidget', 'SumVarianceWidget', 'SaturationWidget', 'DeepNetWidget', 'AlexNetVarianceWidget'];
+const EXPECTED_WIDGETS = ['ChainWidget', 'SumVarianceWidget', 'SaturationWidget', 'DeepNetWidget', 'AlexNetVarianceWidget', 'AlexNetTable'];
 
 let site: ServedSite;
 let browser: Browser;
@@ -53,7 +53,8 @@ beforeAll(async () => {
   lessons = await page.$$eval('nav.sidebar a[href*="/lessons/"]', (links) =>
     links.map((a) => ({
       href: new URL((a as HTMLAnchorElement).href).pathname,
-      label: a.textContent?.trim() ?? '',
+      // The link's own label (the progress script appends a status badge to the link).
+      label: (a.querySelector('span') ?? a).textContent?.trim() ?? '',
       group: a.closest('details')?.querySelector('summary')?.textContent?.trim() ?? '',
     })),
   );
@@ -178,6 +179,13 @@ describe('widgets', () => {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         const pixelsAfter = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
         expect.soft(pixelsAfter, `${lesson.href} ${name}: chart did not change`).not.toBe(pixelsBefore);
+      }
+      for (const table of await page.locator('.alexnet-table').all()) {
+        seen.add('AlexNetTable');
+        const conv1 = await table.locator('tr', { has: page.locator('th', { hasText: /^conv1$/ }) }).locator('td').allTextContents();
+        // kernel/stride, output shape, fan_in, fan_out, He std, Glorot std
+        expect.soft(conv1.slice(1, 5), `${lesson.href} AlexNetTable conv1`).toEqual(['55 × 55 × 96', '363', '11,616', String(Math.sqrt(2 / 363).toPrecision(3))]);
+        expect.soft(await table.locator('tbody th').allTextContents()).toEqual(expect.arrayContaining(['conv1', 'conv5', 'fc6', 'fc8']));
       }
       expect.soft(tracked.errors, `${lesson.href}: console errors while using widgets`).toEqual([]);
       await tracked.close();
