@@ -98,6 +98,11 @@ function loadAssets() {
       fetchOk(workerScriptUrl).then((r) => r.text()),
       ...Object.values(WASM_FILES).map((url) => fetchOk(url).then((r) => r.arrayBuffer())),
     ]);
+    // `astro dev` serves the worker as an unbundled ES module, which cannot be started from the
+    // sandbox's opaque origin; the built site (astro build + preview, or any static host) bundles it.
+    if (/^\s*import[\s{*"']/m.test(workerSource as string)) {
+      throw new Error('the code runner needs the built site: run `npm run build` and `npm run preview` (astro dev does not bundle the runner worker)');
+    }
     const wasmBinaries: Record<string, ArrayBuffer> = {};
     Object.keys(WASM_FILES).forEach((name, i) => (wasmBinaries[name] = binaries[i] as ArrayBuffer));
     return { workerSource: workerSource as string, wasmBinaries };

@@ -69,6 +69,7 @@ describe('learner code is isolated from the page, its storage and the network', 
       (globalThis as any).keepAlive = nested;`;
     const exercise = await smallExercise();
     const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(`if (layer.index === 1) { ${escapes} }`)), backend: 'wasm' });
+    expect(outcome.error?.message).toBeUndefined();
     expect(outcome.status).toBe('passed');
     // Control: the same path from the page itself does reach the server, so silence below means blocked.
     await page.evaluate(() => fetch('/__probe/control-from-page').then((r) => r.status));
@@ -88,6 +89,7 @@ describe('time limit and responsiveness', () => {
       const button = document.createElement('button');
       button.id = 'responsiveness-probe';
       button.textContent = 'probe';
+      button.style.cssText = 'position:fixed;left:40%;top:40%;z-index:10000';
       const delays: number[] = [];
       (window as unknown as { clickDelays: number[] }).clickDelays = delays;
       // Input delay: from the moment the browser created the click event to its handler running.
