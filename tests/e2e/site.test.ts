@@ -224,7 +224,7 @@ describe('cross-origin isolation and offline assets', () => {
 });
 
 describe('screenshots', () => {
-  test('each page in light and dark, 1280 and 390 px wide, written to test-output/screenshots/', async () => {
+  test('each page in light and dark, 1280 and 390 px wide, with no sideways scrolling, written to test-output/screenshots/', async () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const pages = [{ href: '/', name: 'index' }, ...lessons.map((l) => ({ href: l.href, name: l.href.split('/').filter(Boolean).pop()! }))];
     const written: string[] = [];
@@ -237,6 +237,9 @@ describe('screenshots', () => {
           await waitForWidgets(page);
           await page.evaluate(() => window.scrollTo(0, 0));
           expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+          // Wide content (display math, tables, charts) scrolls inside its own box; the page never scrolls sideways.
+          const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+          expect.soft(pageWidth, `${href} at ${width} px scrolls sideways`).toBeLessThanOrEqual(width);
           const file = path.join(SCREENSHOT_DIR, `${name}-${colorScheme}-${width}.png`);
           await page.screenshot({ path: file, fullPage: true });
           written.push(file);
