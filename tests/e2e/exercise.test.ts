@@ -318,6 +318,18 @@ describe('exercise block', () => {
     await tracked.close();
   });
 
+  it('the editor follows the site theme when it changes', async () => {
+    const tracked = await openExercise({ theme: 'light' });
+    const { page } = tracked;
+    const editor = page.locator(`[data-exercise-id="${exercise.id}"] .monaco-editor`).first();
+    await expect(editor.getAttribute('class')).resolves.toMatch(/\bvs\b/);
+    await setTheme(page, 'dark');
+    await expect.poll(() => editor.getAttribute('class')).toMatch(/\bvs-dark\b/);
+    await setTheme(page, 'light');
+    await expect.poll(() => editor.getAttribute('class')).not.toMatch(/\bvs-dark\b/);
+    await tracked.close();
+  });
+
   it('exports progress to a file and imports it back; a bad file gets a clear message', async () => {
     const tracked = await openPage(browser);
     const { page } = tracked;

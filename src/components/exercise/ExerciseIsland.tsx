@@ -92,7 +92,6 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
   const scheduleSave = useCallback(
     (next: string) => {
       pendingCode.current = next;
-      setSaveNote('Saving…');
       window.clearTimeout(saveTimer.current);
       saveTimer.current = window.setTimeout(flushSave, AUTOSAVE_DELAY_MS);
     },
@@ -145,10 +144,8 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           return;
         }
         editor.current = created;
-        created.onDidChangeCode((next) => {
-          setCode(next);
-          scheduleSave(next);
-        });
+        // The editor owns the text from here on; keystrokes only schedule a save (no re-render).
+        created.onDidChangeCode(scheduleSave);
         setEditorState('ready');
       })
       .catch((error: Error) => {
@@ -174,11 +171,12 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         .then((report) => current && setBackendStatus(describeBackend(report, 'will run')))
         .catch((error: Error) => current && setBackendStatus(`${BACKEND_LABELS[backend]} cannot run here: ${error.message}`));
     // After the page and the editor have settled: the warm-up loads TF.js in the sandbox.
-    const idle = 'requestIdleCallback' in window ? window.requestIdleCallback(warm, { timeout: 3000 }) : window.setTimeout(warm, 1000);
+    const hasIdle = typeof window.requestIdleCallback === 'function';
+    const handle = hasIdle ? window.requestIdleCallback(warm, { timeout: 3000 }) : window.setTimeout(warm, 1000);
     return () => {
       current = false;
-      if ('cancelIdleCallback' in window) window.cancelIdleCallback(idle);
-      else window.clearTimeout(idle);
+      if (hasIdle) window.cancelIdleCallback(handle);
+      else window.clearTimeout(handle);
     };
   }, [editorState, backend]);
 

@@ -3,8 +3,9 @@
  * the per-layer variance plots (forward and backward), the activation histograms and a table of the
  * same numbers.
  */
+import { useMemo } from 'preact/hooks';
 import type { Exercise } from '../../engine/exercise-schema';
-import type { LabResult, LayerStats } from '../../engine/types';
+import type { LabResult } from '../../engine/types';
 import type { BackendReport } from '../../runner/protocol';
 import type { RunPhase, StreamedNetworks } from './ExerciseIsland';
 import { VariancePlot } from './VariancePlot';
@@ -41,6 +42,24 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
         ? phase.layer
         : undefined;
   const hasResults = networks.some((n) => n.layers.length > 0);
+  // Series and bands only change when results arrive, not on every render of the island.
+  const derived = useMemo(
+    () =>
+      networks.map((net, networkIndex) => {
+        const layerCount = networkLayerCount(spec, networkIndex, net.layers);
+        const referenceLayers = reference?.[networkIndex]?.layers;
+        return {
+          layerCount,
+          referenceLayers,
+          learnerForward: seriesOf(net.layers, layerCount, 'forward'),
+          learnerBackward: seriesOf(net.layers, layerCount, 'backward'),
+          referenceForward: referenceLayers ? seriesOf(referenceLayers, layerCount, 'forward') : null,
+          referenceBackward: referenceLayers ? seriesOf(referenceLayers, layerCount, 'backward') : null,
+          bands: allowedBands(spec, networkIndex, net.layers),
+        };
+      }),
+    [spec, networks, reference],
+  );
 
   return (
     <div class="exercise-results">
@@ -58,11 +77,7 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
 
       {hasResults &&
         networks.map((net, networkIndex) => {
-          const layerCount = networkLayerCount(spec, networkIndex, net.layers);
-          const referenceLayers = reference?.[networkIndex]?.layers as LayerStats[] | undefined;
-          const learnerForward = seriesOf(net.layers, layerCount, 'forward');
-          const learnerBackward = seriesOf(net.layers, layerCount, 'backward');
-          const bands = allowedBands(spec, networkIndex, net.layers);
+          const { layerCount, referenceLayers, learnerForward, learnerBackward, referenceForward, referenceBackward, bands } = derived[networkIndex];
           const showBackward = learnerBackward.some((v) => v !== null);
           const flagged = flaggedIn(networkIndex);
           return (
@@ -74,7 +89,7 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
                   summary={plotSummary('Forward variance', learnerForward)}
                   layerCount={layerCount}
                   learner={learnerForward}
-                  reference={referenceLayers ? seriesOf(referenceLayers, layerCount, 'forward') : null}
+                  reference={referenceForward}
                   band={bands.forward}
                   learnerLabel="your initializer"
                   yLabel="Var(y)"
@@ -85,7 +100,7 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
                     summary={plotSummary('Backward gradient variance', learnerBackward)}
                     layerCount={layerCount}
                     learner={learnerBackward}
-                    reference={referenceLayers ? seriesOf(referenceLayers, layerCount, 'backward') : null}
+                    reference={referenceBackward}
                     band={bands.backward}
                     learnerLabel="your initializer"
                     yLabel="Var(∂L/∂y)"
