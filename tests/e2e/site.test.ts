@@ -194,6 +194,25 @@ describe('widgets', () => {
   });
 });
 
+describe('themes', () => {
+  test("switching Starlight's theme to dark redraws a widget's chart in the dark palette", async () => {
+    const withWidget = lessons[0];
+    const { page, errors, close } = await openPage(browser, { colorScheme: 'light' });
+    await page.goto(`${site.url}${withWidget.href}`, { waitUntil: 'networkidle' });
+    expect(await waitForWidgets(page), `${withWidget.href} has no widget`).toBeGreaterThan(0);
+    const canvas = page.locator('.widget canvas').first();
+    await page.waitForTimeout(200);
+    const light = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await page.locator('starlight-theme-select select').first().selectOption('dark');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const dark = await page.locator('.widget canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    expect(dark).not.toBe(light);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
 describe('cross-origin isolation and offline assets', () => {
   test('pages are served with COOP/COEP and are cross-origin isolated; KaTeX fonts load from the site', async () => {
     const { page, errors, close } = await openPage(browser);
