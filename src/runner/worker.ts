@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { runExercise } from '../engine/exercise-run';
+import { runLab } from '../engine/lab';
+import type { NetworkSpec } from '../engine/types';
 import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
 import { evaluateInitializerModule } from '../engine/learner-api';
 import { chooseBackend, webGpuDeviceLost, BackendUnavailableError } from './backends';
@@ -29,6 +31,7 @@ scope.onmessage = async (event) => {
   const { init } = event.data;
   try {
     const started = await chooseBackend(init.candidates, init.auto, init.wasmBinaries);
+    await warmUp();
     lockDownWorkerGlobals();
     budget = installAllocationBudget();
     port.onmessage = (message: MessageEvent<ToWorker>) => {
@@ -40,6 +43,27 @@ scope.onmessage = async (event) => {
     send({ type: 'init-failed', tried, message: error instanceof Error ? error.message : String(error) });
   }
 };
+
+/**
+ * A tiny dense + conv network through the lab, forward and backward, before the worker reports ready:
+ * the first use of each kernel (and of the engine's code) is slow, and this keeps it off the learner's
+ * Run → first layer time.
+ */
+const WARM_UP_NETWORK: NetworkSpec = {
+  name: 'warm-up',
+  input: [12, 12, 3],
+  layers: [
+    { kind: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same', activation: 'relu' },
+    { kind: 'maxpool', size: 2, stride: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', units: 16, activation: 'relu' },
+    { kind: 'dense', units: 16, activation: 'tanh' },
+  ],
+};
+
+async function warmUp(): Promise<void> {
+  await runLab({ network: WARM_UP_NETWORK, initializer: { name: 'he_normal' }, batch: 4, backward: true });
+}
 
 let ran = false;
 let budget: AllocationBudget | null = null;
