@@ -60,17 +60,56 @@ describe('learner code is isolated from the page, its storage and the network', 
     expect(leaked.stored).toBeNull();
   });
 
-  it('requests that bypass the removed APIs are blocked by the sandbox CSP and never reach the server', async () => {
+  it('a nested worker (fresh global scope, none of the removed APIs removed) still has no storage and no network', async () => {
     // Dynamic import() cannot be removed from the language, and a nested worker gets a fresh global
-    // scope with its own fetch: only the frame's CSP (inherited by every worker) stops these.
+    // scope with its own fetch and indexedDB: only the frame's opaque origin and CSP (inherited by
+    // every worker) stop these. The nested worker reports what it saw to the initializer, which throws
+    // it as its error message.
+    const nestedSource = `
+      onmessage = async () => {
+        const seen = [];
+        const attempt = async (name, action) => {
+          try { await action(); seen.push(name + '=ok'); } catch (error) { seen.push(name + '=' + (error && error.name)); }
+        };
+        await attempt('indexedDB', () => new Promise((resolve, reject) => {
+          const request = indexedDB.open('initlab-stolen');
+          request.onsuccess = resolve;
+          request.onerror = () => reject(request.error);
+        }));
+        await attempt('caches', () => caches.open('initlab-stolen'));
+        await attempt('fetch', () => fetch('${server.url}/__probe/nested-fetch'));
+        await attempt('importScripts', async () => importScripts('${server.url}/__probe/nested-import-scripts'));
+        postMessage(seen.join(';'));
+      };`;
+    // A nested worker needs its parent's event loop to start. On WASM a whole run is one task (every
+    // await is a microtask); on WebGL each layer waits for the GPU with timers, so the event loop turns.
     const escapes = `
-      import("/__probe/dynamic-import").catch(() => undefined);
-      const nested = new Worker(URL.createObjectURL(new Blob(['fetch("/__probe/nested-worker-fetch").catch(() => 0); importScripts("/__probe/nested-import-scripts")'])));
-      (globalThis as any).keepAlive = nested;`;
-    const exercise = await smallExercise();
-    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(`if (layer.index === 1) { ${escapes} }`)), backend: 'wasm' });
-    expect(outcome.error?.message).toBeUndefined();
-    expect(outcome.status).toBe('passed');
+      const state = globalThis as any;
+      if (layer.index === 1) {
+        import("${server.url}/__probe/dynamic-import").catch(() => undefined);
+        state.nested = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(nestedSource)}])));
+        state.nested.onmessage = (event: MessageEvent) => (state.report = event.data);
+        state.nested.postMessage('go');
+      }
+      if (state.report) throw new Error('nested worker saw: ' + state.report);
+      if (layer.index === layer.depth) throw new Error('the nested worker did not report in time');`;
+    const exercise = await smallExercise({ networks: [{ preset: 'mlp', depth: 40, width: 64, activation: 'relu' }] });
+    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(escapes)), backend: 'webgl' });
+    expect(outcome.backend).toBe('webgl');
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.message).toMatch(/nested worker saw/);
+    const seen = outcome.error?.message.match(/nested worker saw: (.*)$/)?.[1];
+    expect(seen).toBeDefined();
+    const results = Object.fromEntries(seen!.split(';').map((entry) => entry.split('=')));
+    expect(results).toEqual({
+      indexedDB: 'SecurityError', // opaque origin: no storage at all
+      caches: expect.not.stringMatching(/^ok$/),
+      fetch: 'TypeError', // CSP connect-src 'none'
+      importScripts: 'NetworkError', // CSP script-src
+    });
+    // Nothing landed in the site's own storage either.
+    const siteDatabases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+    expect(siteDatabases).not.toContain('initlab-stolen');
     // Control: the same path from the page itself does reach the server, so silence below means blocked.
     await page.evaluate(() => fetch('/__probe/control-from-page').then((r) => r.status));
     await new Promise((resolve) => setTimeout(resolve, 500));
