@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
+import UPlotChart, { forLogScale, logAxis, layerAxis } from './lib/UPlotChart';
 import { DataTable, Slider, WidgetFrame } from './lib/controls';
 import { formatNumber } from './lib/format';
 
@@ -42,7 +42,7 @@ export default function ChainWidget({ defaultC = 1.2, defaultDepth = 50 }: Chain
         data={data}
         options={(colors) => ({
           scales: { x: { time: false }, y: { distr: 3, range: (_u, min, max) => [Math.min(min ?? 1, 1e-3), Math.max(max ?? 1, 1e3)] } },
-          axes: [{ label: 'layer l' }, logAxis('size (log scale)')],
+          axes: [layerAxis('layer l'), logAxis('size (log scale)')],
           series: [
             {},
             { label: '|a[l]| = c^l (forward)', stroke: colors.series[0], width: 2 },

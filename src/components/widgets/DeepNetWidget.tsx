@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { meanFieldTheory, runMiniMlp } from '~/engine/mini-mlp';
 import { recommendedGain } from '~/engine/variance-scaling';
-import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
+import UPlotChart, { forLogScale, logAxis, layerAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, Toggle, WidgetFrame } from './lib/controls';
 import { formatNumber } from './lib/format';
 import { INIT_LABELS, initStd, type InitChoice } from './lib/initializers';
@@ -123,7 +123,7 @@ export default function DeepNetWidget({
         layoutKey={theory ? 'with-theory' : 'no-theory'}
         options={(colors) => ({
           scales: { x: { time: false }, y: { distr: 3, range: (_u, min, max) => [Math.min(min ?? 1, 1e-2), Math.max(max ?? 1, 1e2)] } },
-          axes: [{ label: 'layer l' }, logAxis('variance (log scale)')],
+          axes: [layerAxis('layer l'), logAxis('variance (log scale)')],
           series: [
             {},
             { label: 'forward Var[a_l]', stroke: colors.series[0], width: 2 },

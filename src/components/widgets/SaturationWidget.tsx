@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { runMiniMlp } from '~/engine/mini-mlp';
-import UPlotChart from './lib/UPlotChart';
+import UPlotChart, { layerAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, WidgetFrame } from './lib/controls';
 import { formatNumber } from './lib/format';
 import { histogram } from './lib/histogram';
@@ -87,7 +87,7 @@ export default function SaturationWidget({
         height={220}
         options={(colors) => ({
           scales: { x: { time: false }, y: { range: [0, 100] } },
-          axes: [{ label: 'layer' }, { label: 'saturated %', size: 60 }],
+          axes: [layerAxis('layer'), { label: 'saturated %', size: 60 }],
           series: [{}, { label: `saturated units (${definition}) %`, stroke: colors.series[1], width: 2, fill: 'transparent' }],
         })}
       />

@@ -101,3 +101,8 @@ function formatPowerOfTen(value: number): string {
   const plain = ['0.01', '0.1', '1', '10', '100', '1000'];
   return exponent >= -2 && exponent <= 3 ? plain[exponent + 2] : `1e${exponent}`;
 }
+
+/** An x axis of layer numbers: ticks on whole layers only (uPlot would otherwise label 2.5, 7.5, …). */
+export function layerAxis(label: string): uPlot.Axis {
+  return { label, incrs: [1, 2, 5, 10, 20, 25, 50, 100] };
+}
