@@ -237,15 +237,15 @@ async function backward(
         const { info } = entry;
         const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation)));
         const stats: BackwardStats = { gradPreVar: 0, weightGradVar: 0, weightGradColumns: 0, overflow: false };
-        let weightGradMoments: tf.Tensor;
+        let weightGrad: tf.Tensor;
         if (entry.kind === 'dense') {
           const units = info.shape[1];
           const columns = units > gradColumns ? sampleColumns(units, gradColumns, streams.columns) : null;
           stats.weightGradColumns = columns ? columns.length : units;
           // (∂L/∂W)ᵀ restricted to the sampled columns: (∂L/∂y[:, S])ᵀ h_{l-1}, same entries, no transposed matMul.
-          weightGradMoments = tf.tidy(() => {
+          weightGrad = tf.tidy(() => {
             const gradPreColumns = columns ? tf.gather(gradPre, tf.tensor1d(columns, 'int32'), 1) : gradPre;
-            return moments(tf.matMul(tf.transpose(gradPreColumns as tf.Tensor2D), entry.input));
+            return tf.matMul(tf.transpose(gradPreColumns as tf.Tensor2D), entry.input);
           });
           if (needInputGrad) {
             gradIn = tf.tidy(() => {
@@ -255,18 +255,15 @@ async function backward(
           }
         } else {
           stats.weightGradColumns = info.shape[3];
-          weightGradMoments = tf.tidy(() => moments(convFilterGradient(entry.input, gradPre as tf.Tensor4D, info.shape[0], entry.stride, entry.pad)));
+          weightGrad = convFilterGradient(entry.input, gradPre as tf.Tensor4D, info.shape[0], entry.stride, entry.pad);
           if (needInputGrad) {
             gradIn = tf.conv2dTranspose(gradPre as tf.Tensor4D, entry.weights, entry.input.shape, entry.stride, entry.pad);
           }
         }
-        const preMoments = moments(gradPre);
+        const [preMean, preSquare] = await meanAndSquare(gradPre);
+        const [wMean, wSquare] = await meanAndSquare(weightGrad);
         gradPre.dispose();
-        const allMoments = tf.concat([preMoments, weightGradMoments]);
-        preMoments.dispose();
-        weightGradMoments.dispose();
-        const [preMean, preSquare, wMean, wSquare] = Array.from(await allMoments.data());
-        allMoments.dispose();
+        weightGrad.dispose();
         stats.gradPreVar = Math.max(0, preSquare - preMean * preMean);
         stats.weightGradVar = Math.max(0, wSquare - wMean * wMean);
         stats.overflow = !Number.isFinite(preSquare) || !Number.isFinite(wSquare);
@@ -331,9 +328,29 @@ export function convFilterGradient(x: tf.Tensor4D, gradOut: tf.Tensor4D, kernel:
   });
 }
 
-/** [mean, mean square] of all entries, as a 2-vector (one download for both). */
-function moments(x: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.stack([tf.mean(x), tf.mean(tf.square(x))]) as tf.Tensor1D);
+/**
+ * [mean, mean square] of all entries. On the CPU-side backends (wasm, cpu) reading the values and summing in JS
+ * (float64) is several times cheaper than four reduction kernels; on GPU backends the reductions run there and
+ * only two numbers come back.
+ */
+async function meanAndSquare(x: tf.Tensor): Promise<[number, number]> {
+  const backend = tf.getBackend();
+  if (backend === 'wasm' || backend === 'cpu') {
+    const values = (await x.data()) as Float32Array;
+    let s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+    const n = values.length;
+    const even = n - (n % 2);
+    for (let i = 0; i < even; i += 2) {
+      const a = values[i], b = values[i + 1];
+      s0 += a; s1 += b; q0 += a * a; q1 += b * b;
+    }
+    if (even < n) { s0 += values[even]; q0 += values[even] * values[even]; }
+    return [(s0 + s1) / n, (q0 + q1) / n];
+  }
+  const both = tf.tidy(() => tf.stack([tf.mean(x), tf.mean(tf.square(x))]));
+  const [mean, square] = Array.from(await both.data());
+  both.dispose();
+  return [mean, square];
 }
 
 function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
