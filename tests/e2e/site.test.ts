@@ -96,9 +96,14 @@ describe('every lesson', () => {
 });
 
 describe('navigation', () => {
-  test('the landing page starts lesson 1 in one click and has the progress spot', async () => {
+  test('the landing page ships no framework JS, starts lesson 1 in one click and has the progress spot', async () => {
     const { page, errors, close } = await openPage(browser);
+    const scripts: string[] = [];
+    page.on('response', (r) => { if (r.request().resourceType() === 'script') scripts.push(r.url()); });
     await page.goto(`${site.url}/`, { waitUntil: 'networkidle' });
+    // A page without widgets ships no framework JS: no islands, no Preact.
+    expect(await page.locator('astro-island').count()).toBe(0);
+    expect(scripts.filter((url) => /preact|signals\.module/i.test(url))).toEqual([]);
     expect(await page.locator('#progress-summary').count()).toBe(1);
     expect(await page.locator('.lesson-path a').count()).toBe(lessons.length);
     await page.getByRole('link', { name: 'Start lesson 1' }).click();
