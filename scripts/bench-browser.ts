@@ -6,7 +6,7 @@
  * editor opens); the time a backend takes to start is listed separately.
  *
  * Usage: npm run build && npm run bench:browser   (SITE_OUT_DIR=<dir> to measure another build;
- * BENCH_RUNS=<n> runs per case, default 5 on WASM and 3 elsewhere)
+ * BENCH_RUNS=<n> runs per case, default 5 on WASM and 3 elsewhere; BENCH_BACKENDS=wasm,cpu to measure only those)
  */
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/harness';
@@ -105,10 +105,11 @@ async function benchCase(server: RecordingServer, browser: Browser, bench: Case)
 }
 
 async function main() {
+  const only = process.env.BENCH_BACKENDS?.split(',').map((name) => name.trim());
   const server = await serveBuiltSite(builtSiteDir());
   const rows: Row[] = [];
   try {
-    for (const bench of CASES) {
+    for (const bench of CASES.filter((c) => !only || only.includes(c.backend))) {
       const browser = await launchBrowser(bench.browserArgs);
       try {
         rows.push(...(await benchCase(server, browser, bench)));
