@@ -351,11 +351,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         </label>
       </div>
 
-      {backendStatus && (
-        <p class="exercise-backend-status" aria-live="polite">
-          {backendStatus}
-        </p>
-      )}
+      <p class="exercise-backend-status" aria-live="polite">
+        {backendStatus}
+      </p>
       <p class="exercise-keys" id={`${domId}-keys`}>
         <span>
           Run: <kbd>{modKey}+Enter</kbd>.
@@ -365,13 +363,15 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         </span>
       </p>
 
-      <div class="exercise-editor-frame">
+      {/* Keyed: Monaco lives inside; Preact must never swap this element for another. */}
+      <div class="exercise-editor-frame" key="editor-frame">
         {editorState !== 'ready' && (
           <pre class="exercise-static-code" aria-label="Starter code (the editor is loading)">
             <code>{code}</code>
           </pre>
         )}
         <div
+          key="editor-host"
           ref={editorHost}
           class="exercise-editor"
           hidden={editorState !== 'ready' && editorState !== 'loading'}
@@ -394,7 +394,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       </p>
 
       {hintsShown > 0 && (
-        <section class="exercise-hints" id={`${domId}-hints`} aria-label="Hints" aria-live="polite">
+        <section key="hints" class="exercise-hints" id={`${domId}-hints`} aria-label="Hints" aria-live="polite">
           <ol>
             {hints.slice(0, hintsShown).map((hint, i) => (
               <li key={i}>
@@ -406,7 +406,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       )}
 
       {solutionShown && (
-        <section class="exercise-solution" id={`${domId}-solution`} aria-label="Reference solution">
+        <section key="solution" class="exercise-solution" id={`${domId}-solution`} aria-label="Reference solution">
           <h4>Reference solution</h4>
           <pre>
             <code>{solution}</code>
