@@ -187,7 +187,7 @@ class SandboxFrame {
 
 type WorkerState =
   | { kind: 'ready'; report: Omit<BackendReport, 'requested'> }
-  | { kind: 'failed'; message: string; tried: BackendAttempt[] };
+  | { kind: 'failed'; message: string; tried: BackendAttempt[]; timedOut?: boolean };
 
 /** One learner worker: started ahead of time for a list of candidate backends, used for exactly one run. */
 class LearnerWorker {
@@ -209,7 +209,7 @@ class LearnerWorker {
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    const startupTimer = setTimeout(() => this.fail(`did not start within ${formatSeconds(startupLimitMs)}`, plan.candidates), startupLimitMs);
+    const startupTimer = setTimeout(() => this.fail(`did not start within ${formatSeconds(startupLimitMs)}`, plan.candidates, true), startupLimitMs);
     this.port.onmessage = (event: MessageEvent<FromWorker>) => {
       const msg = event.data;
       if (msg.type === 'ready') {
@@ -228,8 +228,8 @@ class LearnerWorker {
     });
   }
 
-  private fail(message: string, candidates: BackendName[]): void {
-    this.resolveReady({ kind: 'failed', message, tried: candidates.map((name) => ({ name, ok: false, reason: message })) });
+  private fail(message: string, candidates: BackendName[], timedOut = false): void {
+    this.resolveReady({ kind: 'failed', message, tried: candidates.map((name) => ({ name, ok: false, reason: message })), timedOut });
   }
 
   crashed(message: string): void {
@@ -331,7 +331,8 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       retire(worker);
       tried.push(...state.tried);
       lastMessage = state.message;
-      if (autoGpuStage && state.tried.length === plan.candidates.length) gpuUnavailable = state.tried;
+      // Remember only real answers (no adapter, software renderer), not a start that timed out.
+      if (autoGpuStage && state.tried.length === plan.candidates.length && !state.timedOut) gpuUnavailable = state.tried;
     }
     return { kind: 'failed', message: choice === 'auto' ? `No TF.js backend could start: ${describeTried(tried)}` : lastMessage, tried };
   };
