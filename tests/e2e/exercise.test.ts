@@ -89,6 +89,7 @@ async function setCode(page: Page, code: string) {
 
 /** Moves the mouse over the first occurrence of `word` in the editor (Monaco merges tokens into spans). */
 async function hoverWord(page: Page, word: string) {
+  await expect.poll(() => editorText(page), { timeout: 10_000 }).toContain(word);
   const point = await page.evaluate((w) => {
     const lines = document.querySelector('.exercise-editor .view-lines')!;
     const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
@@ -176,10 +177,22 @@ describe('exercise block', () => {
     const tracked = await openExercise();
     const { page } = tracked;
     await setCode(page, 'export default function init(layer: LayerInfo, { tf }: InitTools): Weights {\n  return tf');
-    // Typing the dot (not pasting it) is what opens the completion list.
+    await expect.poll(() => editorText(page), { timeout: 10_000 }).toContain('return tf');
+    // Typing the dot (not pasting it) opens the completion list; Ctrl+Space asks again if the
+    // TypeScript worker was still loading TF.js's declarations the first time.
     await page.keyboard.type('.');
     const suggest = page.locator('.suggest-widget.visible');
-    await suggest.waitFor({ timeout: 60_000 });
+    await expect
+      .poll(
+        async () => {
+          if (await suggest.isVisible()) return true;
+          await page.keyboard.press('Control+Space');
+          await page.waitForTimeout(2000);
+          return suggest.isVisible();
+        },
+        { timeout: 90_000, intervals: [500] },
+      )
+      .toBe(true);
     await page.keyboard.type('randomNorm');
     await expect
       .poll(async () => (await suggest.locator('.monaco-list-row').allInnerTexts()).join(' '), { timeout: 30_000 })
