@@ -92,17 +92,17 @@ export function derivative(kind: Activation, y: number): number {
   }
 }
 
-const GRID_POINTS = 4001;
+// Midpoint rule on [−10, 10]: no node sits on z = 0, where ReLU's and leaky ReLU's derivative jump, so the
+// jump costs nothing (a node at 0 would bias E[relu'(z)²] by 0.2 %, which compounds to 10 % over 50 layers).
+const GRID_INTERVALS = 4000;
 const GRID_LIMIT = 10;
-const GRID_STEP = (2 * GRID_LIMIT) / (GRID_POINTS - 1);
-const GRID_WEIGHTS = Array.from({ length: GRID_POINTS }, (_, i) => {
-  const z = -GRID_LIMIT + i * GRID_STEP;
-  return (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * GRID_STEP;
-});
+const GRID_STEP = (2 * GRID_LIMIT) / GRID_INTERVALS;
+const GRID_NODES = Array.from({ length: GRID_INTERVALS }, (_, i) => -GRID_LIMIT + (i + 0.5) * GRID_STEP);
+const GRID_WEIGHTS = GRID_NODES.map((z) => (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * GRID_STEP);
 
-/** E[f(z)] for z ~ N(0, 1), trapezoid on [−10, 10] (error far below 1e-6 for the activations here). */
+/** E[f(z)] for z ~ N(0, 1), midpoint rule on [−10, 10] (error far below 1e-6 for the activations here). */
 export function gaussianExpectation(f: (z: number) => number): number {
   let sum = 0;
-  for (let i = 0; i < GRID_POINTS; i++) sum += GRID_WEIGHTS[i] * f(-GRID_LIMIT + i * GRID_STEP);
+  for (let i = 0; i < GRID_INTERVALS; i++) sum += GRID_WEIGHTS[i] * f(GRID_NODES[i]);
   return sum;
 }
