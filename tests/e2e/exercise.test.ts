@@ -132,8 +132,13 @@ async function waitForOutcome(page: Page, timeout = 150_000): Promise<string> {
   return (await island(page).getAttribute('data-phase'))!;
 }
 
+/** The exercise block as a full-page capture clipped to it, so Starlight's sticky header does not cover it. */
 async function shoot(page: Page, name: string) {
-  await page.locator(`[data-exercise-id="${exercise.id}"]`).screenshot({ path: path.join(SHOTS, `exercise-${name}.png`) });
+  const box = await page.locator(`[data-exercise-id="${exercise.id}"]`).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path: path.join(SHOTS, `exercise-${name}.png`), fullPage: true, clip: box });
 }
 
 describe('exercise block', () => {
@@ -190,7 +195,7 @@ describe('exercise block', () => {
           await page.waitForTimeout(2000);
           return suggest.isVisible();
         },
-        { timeout: 90_000, intervals: [500] },
+        { timeout: 90_000, interval: 500 },
       )
       .toBe(true);
     await page.keyboard.type('randomNorm');

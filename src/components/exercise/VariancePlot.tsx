@@ -56,6 +56,8 @@ function decadeSplits(min: number, max: number, heightPx: number): number[] {
   return splits;
 }
 
+const BAND_UPPER_LABEL = 'allowed band (upper edge)';
+
 const positiveOrNull = (v: number | null) => (v !== null && Number.isFinite(v) && v > 0 ? v : null);
 
 export function VariancePlot(props: VariancePlotProps) {
@@ -98,14 +100,14 @@ export function VariancePlot(props: VariancePlotProps) {
         { label: props.learnerLabel, stroke: colors.learner, width: 2, points: { show: props.layerCount <= 24, size: 5 } },
         { label: 'reference', stroke: colors.reference, width: 1.5, dash: [6, 4], points: { show: false } },
         { label: 'allowed band', stroke: colors.bandEdge, width: 1, points: { show: false } },
-        { label: '', stroke: colors.bandEdge, width: 1, points: { show: false } },
+        { label: BAND_UPPER_LABEL, stroke: colors.bandEdge, width: 1, points: { show: false } },
       ],
       bands: [{ series: [4, 3], fill: colors.band }],
     };
     plot.current = new uPlot(opts, data(), el);
-    // The band's upper edge (unlabelled) needs no legend entry of its own.
+    // The band's upper edge needs no legend entry of its own.
     el.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row) => {
-      if (!row.textContent?.trim()) row.hidden = true;
+      if (row.querySelector('.u-label')?.textContent === BAND_UPPER_LABEL) row.hidden = true;
     });
   };
 

@@ -93,9 +93,13 @@ export function formatNumber(value: number): string {
 }
 
 /** "Ran on WASM (…). Not used: WebGPU: navigator.gpu has no adapter." (or "Will run on …" before a run). */
-export function describeBackend(report: Pick<BackendReport, 'name' | 'details' | 'tried'>, tense: 'ran' | 'will run' = 'ran'): string {
+export function describeBackend(
+  report: Pick<BackendReport, 'name' | 'details' | 'tried'>,
+  tense: 'ran' | 'will run' = 'ran',
+  withDetails = tense === 'ran',
+): string {
   const used = BACKEND_NAMES[report.name];
-  const details = report.details ? ` (${report.details})` : '';
+  const details = withDetails && report.details ? ` (${report.details})` : '';
   const skipped = report.tried.filter((t) => !t.ok && t.name !== report.name);
   const skippedText = skipped.length
     ? ` Not used: ${skipped.map((t) => `${BACKEND_NAMES[t.name]}: ${t.reason ?? 'unavailable'}`).join('; ')}.`
