@@ -132,11 +132,13 @@ async function waitForOutcome(page: Page, timeout = 150_000): Promise<string> {
   return (await island(page).getAttribute('data-phase'))!;
 }
 
-/** The exercise block as a full-page capture clipped to it, so Starlight's sticky header does not cover it. */
+/** The exercise block as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */
 async function shoot(page: Page, name: string) {
   const box = await page.locator(`[data-exercise-id="${exercise.id}"]`).evaluate((el) => {
     const r = el.getBoundingClientRect();
-    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+    const box = { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+    window.scrollTo(0, 0); // fixed headers are drawn where the viewport is: keep them at the top
+    return box;
   });
   await page.screenshot({ path: path.join(SHOTS, `exercise-${name}.png`), fullPage: true, clip: box });
 }
