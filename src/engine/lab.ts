@@ -190,7 +190,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
         // transposeB is ≈ 10× slower than a plain one.
         release(weights);
         const weightsT = keep(values
-          ? tf.tensor2d(transpose2d(values, info.shape[0], info.shape[1]), [info.shape[1], info.shape[0]])
+          ? tf.tensor2d(transpose2d(values, info.shape[0], info.shape[1], transposeTarget(values.length)), [info.shape[1], info.shape[0]])
           : tf.transpose(weights as tf.Tensor2D));
         tape.push({ kind: 'dense', info, input: input as tf.Tensor2D, weightsT, activationOut: activationOut as tf.Tensor2D });
       } else if (wantBackward && spec.kind === 'conv2d') {
@@ -374,10 +374,9 @@ function activationDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
   }
 }
 
-/** Row-major [rows, cols] → [cols, rows], in cache-friendly blocks. */
-function transpose2d(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  const block = 32;
+/** Row-major [rows, cols] → [cols, rows] into `out`, in cache-friendly blocks (16: ≈ 1.6× faster than 32 on 512 × 512). */
+function transpose2d(values: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+  const block = 16;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = Math.min(rows, r0 + block);
     for (let c0 = 0; c0 < cols; c0 += block) {
@@ -389,6 +388,21 @@ function transpose2d(values: Float32Array, rows: number, cols: number): Float32A
     }
   }
   return out;
+}
+
+/** Up to this many values, one scratch array is reused for every layer's Wᵀ (larger ones are not kept alive). */
+const TRANSPOSE_SCRATCH_LIMIT = 1 << 20;
+let transposeScratch: Float32Array | undefined;
+
+/**
+ * Where Wᵀ is written before it becomes a tensor. The wasm backend copies the values into its heap when the
+ * tensor is made, so one scratch array serves every layer (no megabyte allocation and garbage per layer); the cpu
+ * and webgl backends keep a reference to the array they are given, so they get a fresh one.
+ */
+function transposeTarget(size: number): Float32Array {
+  if (tf.getBackend() !== 'wasm' || size > TRANSPOSE_SCRATCH_LIMIT) return new Float32Array(size);
+  if (!transposeScratch || transposeScratch.length < size) transposeScratch = new Float32Array(TRANSPOSE_SCRATCH_LIMIT);
+  return transposeScratch.subarray(0, size);
 }
 
 /** Distinct column indices chosen uniformly at random (partial Fisher–Yates). */
@@ -409,22 +423,30 @@ const TAIL_SAMPLE = 1 << 18;
 /** Mean, std, max |w|, the fraction beyond 2 std, and whether every unit (last axis) has identical weights. */
 export function summarizeWeights(values: Float32Array, shape: readonly number[]): WeightSummary {
   // Four independent accumulators: the loop runs at memory speed instead of waiting on one chain of adds.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, max = 0, min = 0;
+  // Math.max/min compile to branch-free instructions (≈ 3× faster than compare-and-branch here), but they
+  // propagate NaN where the comparisons skip it: a NaN result takes the comparison loop again.
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, max0 = 0, min0 = 0, max1 = 0, min1 = 0;
   const n = values.length;
   const n4 = n - (n % 4);
   for (let i = 0; i < n4; i += 4) {
     const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
     s0 += a; s1 += b; s2 += c; s3 += d;
     q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
-    if (a > max) max = a; if (a < min) min = a;
-    if (b > max) max = b; if (b < min) min = b;
-    if (c > max) max = c; if (c < min) min = c;
-    if (d > max) max = d; if (d < min) min = d;
+    max0 = Math.max(max0, a, b); min0 = Math.min(min0, a, b);
+    max1 = Math.max(max1, c, d); min1 = Math.min(min1, c, d);
   }
   for (let i = n4; i < n; i++) {
     const a = values[i];
     s0 += a; q0 += a * a;
-    if (a > max) max = a; if (a < min) min = a;
+    max0 = Math.max(max0, a); min0 = Math.min(min0, a);
+  }
+  let max = Math.max(max0, max1), min = Math.min(min0, min1);
+  if (Number.isNaN(max) || Number.isNaN(min)) {
+    max = 0; min = 0;
+    for (let i = 0; i < n; i++) {
+      const a = values[i];
+      if (a > max) max = a; if (a < min) min = a;
+    }
   }
   const mean = (s0 + s1 + s2 + s3) / n;
   const std = Math.sqrt(Math.max(0, (q0 + q1 + q2 + q3) / n - mean * mean));
@@ -474,9 +496,16 @@ export function activationStats(y: Float32Array, activation: Activation, bins: n
   }
   let actSquares = 0, zeros = 0, saturated = 0;
   if (activation === 'relu') {
+    // Half of the signs are random: a branch on v > 0 is mispredicted half of the time (≈ 3× slower). On the
+    // float's bits instead, (bits >>> 31) | ((bits − 1 | 0) >>> 31) is 1 exactly for v ≤ 0 (−0, +0 and negatives;
+    // non-finite values were handled above).
+    const bits = new Int32Array(y.buffer, y.byteOffset, n);
     for (let i = 0; i < n; i++) {
       const v = y[i];
-      if (v > 0) actSquares += v * v; else zeros++;
+      const word = bits[i];
+      const nonPositive = (word >>> 31) | (((word - 1) | 0) >>> 31);
+      zeros += nonPositive;
+      actSquares += (1 - nonPositive) * (v * v);
     }
   } else if (activation === 'leaky_relu') {
     let negativeSquares = 0;
