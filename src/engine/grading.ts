@@ -42,13 +42,16 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
     if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
     details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
   }
-  const expectation = expectedCurves(result, reference);
-  if (criteria.forward) details.push(checkDrift('forward', layers, expectation, criteria.forward.maxLog10Drift, reference));
-  if (criteria.backward) {
+  const bands = driftBands(criteria, layers, {
+    firstPreVar: layers[0]?.forward.preVar,
+    lastGradPreVar: layers[layers.length - 1]?.backward?.gradPreVar,
+  });
+  if (bands.forward) details.push(checkDrift('forward', layers, bands.forward, bands.anchoredToTheory, reference));
+  if (bands.backward) {
     if (!result.backward) {
       details.push({ check: 'backward', passed: false, message: 'the backward pass did not run (it is needed for this exercise)' });
     } else {
-      details.push(checkDrift('backward', layers, expectation, criteria.backward.maxLog10Drift, reference));
+      details.push(checkDrift('backward', layers, bands.backward, bands.anchoredToTheory, reference));
     }
   }
 
@@ -64,26 +67,64 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
   return { passed: true, message, details };
 }
 
-interface Expectation {
-  forward: number[];
-  backward: number[];
-  /** Compared with the infinite-width theory (plain dense nets with a reference), else with layer 1 / layer L. */
-  anchoredToTheory: boolean;
+/** What a layer's expected value and band depend on: its structure, not its measurements. */
+export type BandLayer = Pick<LayerStats, 'kind' | 'residual' | 'fanIn' | 'shape' | 'activation'>;
+
+/** The measured values a self-anchored curve starts from: layer 1's Var(y) and the last layer's Var(∂L/∂y). */
+export interface DriftAnchors {
+  firstPreVar?: number;
+  lastGradPreVar?: number;
 }
 
-function expectedCurves(result: LabResult, reference: InitializerRef | undefined): Expectation {
-  const layers = result.layers;
+export interface LayerBand {
+  /** The variance the layer should have (NaN where its anchor is not measured). */
+  expected: number;
+  /** Allowed |log10(measured / expected)|, in decades. */
+  band: number;
+}
+
+export interface DriftBands {
+  /** Compared with the infinite-width theory (plain dense nets with a reference), else with layer 1 / layer L. */
+  anchoredToTheory: boolean;
+  /** Per layer (0-based position); null when the criteria do not check that phase. */
+  forward: LayerBand[] | null;
+  backward: LayerBand[] | null;
+}
+
+/**
+ * The per-layer expected variance and allowed band that the drift checks enforce (and the exercise plot
+ * draws). "Expected" is the infinite-width theory for the reference initializer on plain dense nets,
+ * otherwise the anchor (layer 1 forward, the last layer backward). The band is maxLog10Drift, or the
+ * finite-width band for the κ/n walked from the anchor.
+ */
+export function driftBands(criteria: GradingCriteria, layers: readonly BandLayer[], anchors: DriftAnchors): DriftBands {
+  const reference = criteria.reference as InitializerRef | undefined;
   const plainDense = layers.every((l) => l.kind === 'dense' && !l.residual);
-  if (reference && plainDense && layers.length > 0) {
-    const theory = meanField(layers.map((l) => ({
+  const anchoredToTheory = !!reference && plainDense && layers.length > 0;
+  const theory = anchoredToTheory
+    ? meanField(layers.map((l) => ({
       fanIn: l.fanIn, units: l.shape[1], activation: l.activation,
-      weightVariance: resolveInitializer(reference, l.shape).std ** 2,
-    })));
-    return { forward: theory.preVar, backward: theory.gradPreVar, anchoredToTheory: true };
-  }
-  const first = layers[0]?.forward.preVar ?? NaN;
-  const last = layers[layers.length - 1]?.backward?.gradPreVar ?? NaN;
-  return { forward: layers.map(() => first), backward: layers.map(() => last), anchoredToTheory: false };
+      weightVariance: resolveInitializer(reference!, l.shape).std ** 2,
+    })))
+    : null;
+  // The finite-width walk of log-variance adds κ/n per layer passed, n that layer's width (units/filters).
+  const spread = layers.map((l) => logVarianceSpreadPerLayer(l.activation) / l.shape[l.shape.length - 1]);
+  const n = layers.length;
+  const bandsFor = (phase: 'forward' | 'backward', maxLog10Drift: number | undefined): LayerBand[] =>
+    layers.map((_layer, i) => {
+      const walked = anchoredToTheory
+        ? phase === 'forward' ? sum(spread, 0, i + 1) : sum(spread, i, n)
+        : phase === 'forward' ? sum(spread, 1, i + 1) : sum(spread, i, n - 1);
+      const expected = theory
+        ? phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]
+        : (phase === 'forward' ? anchors.firstPreVar : anchors.lastGradPreVar) ?? NaN;
+      return { expected, band: maxLog10Drift ?? finiteWidthBand(walked) };
+    });
+  return {
+    anchoredToTheory,
+    forward: criteria.forward ? bandsFor('forward', criteria.forward.maxLog10Drift) : null,
+    backward: criteria.backward ? bandsFor('backward', criteria.backward.maxLog10Drift) : null,
+  };
 }
 
 function checkOverflow(result: LabResult, reference: InitializerRef | undefined): VerdictCheck {
@@ -109,37 +150,30 @@ function checkSymmetry(layers: LayerStats[]): VerdictCheck {
 }
 
 function checkDrift(
-  phase: 'forward' | 'backward', layers: LayerStats[], expectation: Expectation, maxLog10Drift: number | undefined,
+  phase: 'forward' | 'backward', layers: LayerStats[], bands: LayerBand[], anchoredToTheory: boolean,
   reference: InitializerRef | undefined,
 ): VerdictCheck {
-  const expected = phase === 'forward' ? expectation.forward : expectation.backward;
   const quantity = phase === 'forward' ? 'Var(y)' : 'Var(∂L/∂y)';
-  // The finite-width walk of log-variance adds κ/n per layer passed, n that layer's width (units/filters).
-  const spread = layers.map((l) => logVarianceSpreadPerLayer(l.activation) / l.shape[l.shape.length - 1]);
-  const walked = (i: number): number => {
-    if (expectation.anchoredToTheory) return phase === 'forward' ? sum(spread, 0, i + 1) : sum(spread, i, layers.length);
-    return phase === 'forward' ? sum(spread, 1, i + 1) : sum(spread, i, layers.length - 1);
-  };
   let worst = 0;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     const measured = phase === 'forward' ? layer.forward.preVar : layer.backward?.gradPreVar;
     if (measured === undefined) continue;
-    const band = maxLog10Drift ?? finiteWidthBand(walked(i));
-    const drift = measured > 0 ? Math.log10(measured / expected[i]) : -Infinity;
+    const { expected, band } = bands[i];
+    const drift = measured > 0 ? Math.log10(measured / expected) : -Infinity;
     if (!(Math.abs(drift) <= band)) {
       const direction = drift > 0 ? 'exploding' : 'vanishing';
-      const expectation_ = expectation.anchoredToTheory
-        ? `expected ≈ ${fmt(expected[i])} (within ×${fmt(10 ** band)})`
-        : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected[i])}), more than the ×${fmt(10 ** band)} allowed`;
+      const expectation = anchoredToTheory
+        ? `expected ≈ ${fmt(expected)} (within ×${fmt(10 ** band)})`
+        : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected)}), more than the ×${fmt(10 ** band)} allowed`;
       return {
         check: phase, passed: false, layer: layer.index,
-        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation_}. ${stdAdvice(layer, reference)}`,
+        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation}. ${stdAdvice(layer, reference)}`,
       };
     }
     worst = Math.max(worst, Math.abs(drift));
   }
-  const against = expectation.anchoredToTheory ? 'the theory' : phase === 'forward' ? 'layer 1' : 'the last layer';
+  const against = anchoredToTheory ? 'the theory' : phase === 'forward' ? 'layer 1' : 'the last layer';
   return {
     check: phase, passed: true,
     message: `${phase === 'forward' ? 'Forward' : 'Backward'} ${quantity} stays within ×${fmt(10 ** worst)} of ${against} across all ${layers.length} layers.`,

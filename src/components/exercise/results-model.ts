@@ -3,9 +3,8 @@
  * readable numbers and a sentence about the backend.
  */
 import { resolveNetwork, type Exercise } from '../../engine/exercise-schema';
-import { resolveInitializer, type InitializerRef } from '../../engine/initializers';
+import { driftBands, type LayerBand } from '../../engine/grading';
 import { weightLayers } from '../../engine/networks';
-import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from '../../engine/theory';
 import type { LayerStats } from '../../engine/types';
 import type { BackendName, BackendReport } from '../../runner/protocol';
 
@@ -34,54 +33,28 @@ export interface Band {
 }
 
 /**
- * The band the grader allows, per layer: expected × 10^(±band). Mirrors checkDrift in grading.ts (a unit
- * test holds the two together): the expected curve is the infinite-width theory of the reference
- * initializer on plain dense nets, otherwise the learner's own layer 1 (forward) or last layer
- * (backward); the band is maxLog10Drift, or the finite-width band for the κ/n walked from the anchor.
- * Drawn from the exercise spec, so the theory band is visible before any layer arrives.
+ * The band the grader allows, per layer: expected × 10^(±band), from the grader's own driftBands.
+ * Drawn from the exercise spec, so the theory band is visible before any layer arrives; a self-anchored
+ * band appears once its anchor layer (layer 1 forward, the last layer backward) has streamed in.
  */
 export function allowedBands(spec: Exercise, networkIndex: number, learner: LayerStats[]): { forward: Band | null; backward: Band | null } {
   const ref = spec.networks[networkIndex];
   if (!ref) return { forward: null, backward: null };
   const layers = weightLayers(resolveNetwork(ref));
-  const criteria = spec.criteria;
-  const reference = criteria.reference as InitializerRef | undefined;
-  const plainDense = layers.every((l) => l.kind === 'dense' && !l.residual);
-  const anchoredToTheory = !!reference && plainDense && layers.length > 0;
-  const theory = anchoredToTheory
-    ? meanField(layers.map((l) => ({ fanIn: l.fanIn, units: l.shape[1], activation: l.activation, weightVariance: resolveInitializer(reference!, l.shape).std ** 2 })))
-    : null;
-  const spread = layers.map((l) => logVarianceSpreadPerLayer(l.activation) / l.shape[l.shape.length - 1]);
-  const sum = (from: number, to: number) => spread.slice(from, to).reduce((a, b) => a + b, 0);
   const byIndex = new Map(learner.map((l) => [l.index, l]));
-
-  const bandFor = (phase: 'forward' | 'backward', maxLog10Drift: number | undefined): Band => {
-    const walked = (i: number) =>
-      anchoredToTheory
-        ? phase === 'forward' ? sum(0, i + 1) : sum(i, layers.length)
-        : phase === 'forward' ? sum(1, i + 1) : sum(i, layers.length - 1);
-    const anchorLayer = phase === 'forward' ? byIndex.get(1) : byIndex.get(layers.length);
-    const anchor = phase === 'forward' ? anchorLayer?.forward.preVar : anchorLayer?.backward?.gradPreVar;
-    const low: (number | null)[] = [];
-    const high: (number | null)[] = [];
-    layers.forEach((_layer, i) => {
-      const expected = theory ? (phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]) : anchor;
-      if (expected === undefined || !Number.isFinite(expected) || expected <= 0) {
-        low.push(null);
-        high.push(null);
-        return;
-      }
-      const band = maxLog10Drift ?? finiteWidthBand(walked(i));
-      low.push(expected / 10 ** band);
-      high.push(expected * 10 ** band);
-    });
-    return { low, high };
+  const bands = driftBands(spec.criteria, layers, {
+    firstPreVar: byIndex.get(1)?.forward.preVar,
+    lastGradPreVar: byIndex.get(layers.length)?.backward?.gradPreVar,
+  });
+  const toBand = (perLayer: LayerBand[] | null): Band | null => {
+    if (!perLayer) return null;
+    const drawable = ({ expected }: LayerBand) => Number.isFinite(expected) && expected > 0;
+    return {
+      low: perLayer.map((l) => (drawable(l) ? l.expected / 10 ** l.band : null)),
+      high: perLayer.map((l) => (drawable(l) ? l.expected * 10 ** l.band : null)),
+    };
   };
-
-  return {
-    forward: criteria.forward ? bandFor('forward', criteria.forward.maxLog10Drift) : null,
-    backward: criteria.backward ? bandFor('backward', criteria.backward.maxLog10Drift) : null,
-  };
+  return { forward: toBand(bands.forward), backward: toBand(bands.backward) };
 }
 
 export function formatNumber(value: number): string {
