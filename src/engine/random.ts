@@ -4,13 +4,15 @@
  *
  * Why not tf.randomNormal: TF.js draws its samples in JavaScript at ≈ 43 ns each, which is half of a
  * 50-layer forward pass. Here: xoshiro128** for the bits and a 128-layer ziggurat (Marsaglia & Tsang 2000)
- * for normals, ≈ 5–10 ns a sample, reproducible from one integer.
+ * for normals, ≈ 4–5 ns a sample in fillNormal, reproducible from one integer.
  *
  * The ziggurat is exact: each layer's rectangle, the wedges (accepted against exp(−x²/2)) and the tail
  * beyond r = 3.4426 (Marsaglia's exponential method) together give N(0, 1). Following Doornik (2005), the
  * layer index, the sign and the 24-bit position inside the layer come from disjoint bits of one draw, so
  * they are independent (the original reused the same bits, which skews the distribution slightly).
- * x is a multiple of (layer width)/2^24, far finer than float32's 24-bit mantissa needs.
+ * x is a multiple of (layer width)/2^24, far finer than float32's 24-bit mantissa needs. The ≈ 2.8 % of draws
+ * that miss their rectangle continue with bits from a second xoshiro stream (wedge tests, tail, redraws): the
+ * two streams are independent, so the result is still exactly N(0, 1).
  */
 
 export interface Random {
@@ -44,6 +46,10 @@ const ZIG_W_SIGNED = Float64Array.from({ length: 2 * LAYERS }, (_, i) => (i & LA
 const ZIG_K_INT = Int32Array.from(ZIG_K);
 /** ZIG_W_SIGNED × std for the current fillNormal call (one multiply less per sample). */
 const scaledSignedWidths = new Float64Array(2 * LAYERS);
+/** fillNormal works in chunks of this many values; the draws that missed their rectangle in a chunk wait here. */
+const FILL_CHUNK = 4096;
+const missedIndices = new Int32Array(FILL_CHUNK);
+const missedDraws = new Int32Array(FILL_CHUNK);
 
 function buildZigguratTables(): { k: Uint32Array; w: Float64Array; f: Float64Array } {
   const k = new Uint32Array(LAYERS);
@@ -82,6 +88,9 @@ export function createRandom(seed: number): Random {
   };
   s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix();
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
+  // The ziggurat's slow path (wedges, tail, redraws) takes its bits from a second, independent stream, so the
+  // main stream is exactly one draw per normal and fillNormal can finish the rare slow samples after its loop.
+  const slowU32 = xoshiro128(splitmix(), splitmix(), splitmix(), splitmix());
 
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
@@ -92,10 +101,10 @@ export function createRandom(seed: number): Random {
     return result;
   };
   const uniform01 = (): number => nextU32() * 2.3283064365386963e-10;
-  /** Uniform on (0, 1): never 0, so its log is finite. */
-  const uniformOpen = (): number => (nextU32() + 0.5) * 2.3283064365386963e-10;
+  /** Uniform on (0, 1) from the slow path's stream: never 0, so its log is finite. */
+  const slowUniformOpen = (): number => (slowU32() + 0.5) * 2.3283064365386963e-10;
 
-  /** The ziggurat's slow path for a draw `u` that missed its layer's rectangle (≈ 1.2 % of draws). */
+  /** The ziggurat's slow path for a draw `u` that missed its layer's rectangle (≈ 2.8 % of draws). */
   const normalSlow = (u: number): number => {
     for (;;) {
       const layer = u & 127;
@@ -109,48 +118,53 @@ export function createRandom(seed: number): Random {
         // The tail beyond r: Marsaglia's method, exact for N(0, 1) conditioned on |z| > r.
         let tx: number, ty: number;
         do {
-          tx = -Math.log(uniformOpen()) / ZIGGURAT_R;
-          ty = -Math.log(uniformOpen());
+          tx = -Math.log(slowUniformOpen()) / ZIGGURAT_R;
+          ty = -Math.log(slowUniformOpen());
         } while (ty + ty < tx * tx);
         return negative ? -(ZIGGURAT_R + tx) : ZIGGURAT_R + tx;
       }
       // A wedge: accept under the density, else draw again.
       const v = position * ZIG_W[layer];
-      if (ZIG_F[layer] + uniform01() * (ZIG_F[layer - 1] - ZIG_F[layer]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
-      u = nextU32();
+      if (ZIG_F[layer] + slowU32() * 2.3283064365386963e-10 * (ZIG_F[layer - 1] - ZIG_F[layer]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
+      u = slowU32();
     }
   };
   const normal = (): number => normalSlow(nextU32());
 
   /**
    * fillNormal is where the time goes (millions of weights): the generator and the ziggurat's fast path are
-   * inlined on local copies of the state, which is written back only around the rare slow path. The state and
-   * the draw stay signed int32 (no `>>> 0`, which makes V8 fall back to float64 for values ≥ 2³¹), and std is
-   * folded into the width table: together ≈ 2–3× faster than the same loop on uint32 draws. The draws are
-   * those of normal(): position · (±wᵢ · std) equals std · (position · ±wᵢ) up to float64 rounding, far below
-   * float32's.
+   * inlined on local copies of the state, and the loop makes no call: a draw that misses its rectangle is only
+   * noted, and finished after the loop (the slow path reads its own stream, so the order does not matter).
+   * The state and the draw stay signed int32 (no `>>> 0`, which makes V8 fall back to float64 for values ≥ 2³¹),
+   * and std is folded into the width table. The values are those of successive normal() calls:
+   * position · (±wᵢ · std) equals std · (position · ±wᵢ) up to float64 rounding, far below float32's.
    */
   const fillNormal = (out: Float32Array, mean = 0, std = 1): Float32Array => {
     const widths = scaledSignedWidths;
     for (let j = 0; j < widths.length; j++) widths[j] = ZIG_W_SIGNED[j] * std;
     const accept = ZIG_K_INT;
+    const missedAt = missedIndices, missedDraw = missedDraws;
     let a = s0 | 0, b = s1 | 0, c = s2 | 0, d = s3 | 0;
     const n = out.length;
-    for (let i = 0; i < n; i++) {
-      const m = Math.imul(b, 5);
-      const u = Math.imul((m << 7) | (m >>> 25), 9);
-      const t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d;
-      c ^= t;
-      d = (d << 11) | (d >>> 21);
-      const position = u >>> 8;
-      if (position < accept[u & 127]) {
-        out[i] = mean + position * widths[u & 255];
-      } else {
-        s0 = a; s1 = b; s2 = c; s3 = d;
-        out[i] = mean + std * normalSlow(u >>> 0);
-        a = s0; b = s1; c = s2; d = s3;
+    for (let start = 0; start < n; start += FILL_CHUNK) {
+      const end = Math.min(n, start + FILL_CHUNK);
+      let missed = 0;
+      for (let i = start; i < end; i++) {
+        const m = Math.imul(b, 5);
+        const u = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = b << 9;
+        c ^= a; d ^= b; b ^= c; a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        const position = u >>> 8;
+        if (position < accept[u & 127]) {
+          out[i] = mean + position * widths[u & 255];
+        } else {
+          missedAt[missed] = i;
+          missedDraw[missed++] = u;
+        }
       }
+      for (let k = 0; k < missed; k++) out[missedAt[k]] = mean + std * normalSlow(missedDraw[k] >>> 0);
     }
     s0 = a; s1 = b; s2 = c; s3 = d;
     return out;
@@ -190,6 +204,19 @@ export function createRandom(seed: number): Random {
     },
   };
   return rng;
+}
+
+/** A bare xoshiro128** stream of uint32 draws from four state words (not all zero). */
+function xoshiro128(s0: number, s1: number, s2: number, s3: number): () => number {
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  return () => {
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    return result;
+  };
 }
 
 function rotl(v: number, k: number): number {
