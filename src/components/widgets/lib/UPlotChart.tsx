@@ -11,14 +11,17 @@ export interface UPlotChartProps {
   /** Builds the options (without width/height) for the current theme's colours. */
   options: (colors: ChartColors) => Omit<uPlot.Options, 'width' | 'height'>;
   data: uPlot.AlignedData;
-  height?: number;
+  /** Pixels, or a function of the chart's width (pass a stable function: a new one rebuilds the chart). */
+  height?: number | ((width: number) => number);
   /** Accessible name of the chart image; the data itself is in the widget's table. */
   label: string;
   /** Recreate the chart when this changes (e.g. the number of series); data changes never need it. */
   layoutKey?: string;
+  /** Class of the chart's container (its width and legend styling). */
+  class?: string;
 }
 
-export default function UPlotChart({ options, data, height = 300, label, layoutKey = '' }: UPlotChartProps) {
+export default function UPlotChart({ options, data, height = 300, label, layoutKey = '', class: className = 'widget-chart' }: UPlotChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const theme = useSiteTheme();
@@ -30,12 +33,14 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
     if (!el) return;
     const colors = chartColors(theme);
     const base = options(colors);
+    const heightFor = (width: number) => (typeof height === 'function' ? height(width) : height);
+    const width = Math.max(200, el.clientWidth);
     const withTheme: uPlot.Options = {
       legend: { live: false },
       cursor: { show: false },
       ...base,
-      width: Math.max(200, el.clientWidth),
-      height,
+      width,
+      height: heightFor(width),
       axes: (base.axes ?? [{}, {}]).map((axis) => ({
         stroke: colors.text,
         grid: { stroke: colors.grid, width: 1 },
@@ -47,7 +52,7 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
     plot.current = chart;
     const resize = new ResizeObserver(() => {
       const width = Math.max(200, el.clientWidth);
-      if (width !== chart.width) chart.setSize({ width, height });
+      if (width !== chart.width) chart.setSize({ width, height: heightFor(width) });
     });
     resize.observe(el);
     return () => {
@@ -63,7 +68,7 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
     plot.current?.setData(data);
   }, [data]);
 
-  return <div class="widget-chart" ref={container} role="img" aria-label={label} />;
+  return <div class={className} ref={container} role="img" aria-label={label} />;
 }
 
 /** Values for a log-scale axis: non-finite or non-positive values become gaps instead of breaking the scale. */
