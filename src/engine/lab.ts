@@ -237,6 +237,8 @@ async function backward(
         const { info } = entry;
         const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation)));
         const stats: BackwardStats = { gradPreVar: 0, weightGradVar: 0, weightGradColumns: 0, overflow: false };
+        // On the CPU-side backends ∂L/∂y is read once: its moments and the sampled columns come from that copy.
+        const gradPreValues = onCpuSideBackend() ? (await gradPre.data()) as Float32Array : undefined;
         let weightGrad: tf.Tensor;
         if (entry.kind === 'dense') {
           const units = info.shape[1];
@@ -244,6 +246,10 @@ async function backward(
           stats.weightGradColumns = columns ? columns.length : units;
           // (∂L/∂W)ᵀ restricted to the sampled columns: (∂L/∂y[:, S])ᵀ h_{l-1}, same entries, no transposed matMul.
           weightGrad = tf.tidy(() => {
+            if (columns && gradPreValues) {
+              // (∂L/∂y[:, S])ᵀ gathered from the copy in JS: cheaper than the backend's gather and transpose.
+              return tf.matMul(tf.tensor2d(gatherColumnsTransposed(gradPreValues, units, columns), [columns.length, gradPreValues.length / units]), entry.input);
+            }
             const gradPreColumns = columns ? tf.gather(gradPre, tf.tensor1d(columns, 'int32'), 1) : gradPre;
             return tf.matMul(tf.transpose(gradPreColumns as tf.Tensor2D), entry.input);
           });
@@ -260,7 +266,7 @@ async function backward(
             gradIn = tf.conv2dTranspose(gradPre as tf.Tensor4D, entry.weights, entry.input.shape, entry.stride, entry.pad);
           }
         }
-        const [preMean, preSquare] = await meanAndSquare(gradPre);
+        const [preMean, preSquare] = gradPreValues ? meanAndSquareOfValues(gradPreValues) : await meanAndSquare(gradPre);
         const [wMean, wSquare] = await meanAndSquare(weightGrad);
         gradPre.dispose();
         weightGrad.dispose();
@@ -334,23 +340,41 @@ export function convFilterGradient(x: tf.Tensor4D, gradOut: tf.Tensor4D, kernel:
  * only two numbers come back.
  */
 async function meanAndSquare(x: tf.Tensor): Promise<[number, number]> {
-  const backend = tf.getBackend();
-  if (backend === 'wasm' || backend === 'cpu') {
-    const values = (await x.data()) as Float32Array;
-    let s0 = 0, s1 = 0, q0 = 0, q1 = 0;
-    const n = values.length;
-    const even = n - (n % 2);
-    for (let i = 0; i < even; i += 2) {
-      const a = values[i], b = values[i + 1];
-      s0 += a; s1 += b; q0 += a * a; q1 += b * b;
-    }
-    if (even < n) { s0 += values[even]; q0 += values[even] * values[even]; }
-    return [(s0 + s1) / n, (q0 + q1) / n];
-  }
+  if (onCpuSideBackend()) return meanAndSquareOfValues((await x.data()) as Float32Array);
   const both = tf.tidy(() => tf.stack([tf.mean(x), tf.mean(tf.square(x))]));
   const [mean, square] = Array.from(await both.data());
   both.dispose();
   return [mean, square];
+}
+
+function onCpuSideBackend(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
+}
+
+/** [mean, mean square] of the values, summed in float64 with two accumulators each. */
+function meanAndSquareOfValues(values: Float32Array): [number, number] {
+  let s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+  const n = values.length;
+  const even = n - (n % 2);
+  for (let i = 0; i < even; i += 2) {
+    const a = values[i], b = values[i + 1];
+    s0 += a; s1 += b; q0 += a * a; q1 += b * b;
+  }
+  if (even < n) { s0 += values[even]; q0 += values[even] * values[even]; }
+  return [(s0 + s1) / n, (q0 + q1) / n];
+}
+
+/** Row-major [rows, units] values → the listed columns as the rows of a [columns, rows] array. */
+function gatherColumnsTransposed(values: Float32Array, units: number, columns: readonly number[]): Float32Array {
+  const rows = values.length / units;
+  const out = new Float32Array(columns.length * rows);
+  for (let k = 0; k < columns.length; k++) {
+    const column = columns[k];
+    const offset = k * rows;
+    for (let r = 0; r < rows; r++) out[offset + r] = values[r * units + column];
+  }
+  return out;
 }
 
 function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
