@@ -98,7 +98,12 @@ function isPrepared(weights: RunLabOptions['weights']): weights is PreparedWeigh
 }
 
 type TapeEntry =
-  | { kind: 'dense'; info: LayerInfo; input: tf.Tensor2D; weightsT: tf.Tensor2D; activationOut: tf.Tensor2D }
+  /**
+   * transposed: false — input h [batch, fanIn], activationOut [batch, units], backWeights Wᵀ [units, fanIn];
+   * transposed: true — input hᵀ [fanIn, batch], activationOut aᵀ [units, batch], backWeights W [fanIn, units].
+   */
+  | { kind: 'dense'; info: LayerInfo; input: tf.Tensor2D; backWeights: tf.Tensor2D; activationOut: tf.Tensor2D; transposed: boolean }
+  | { kind: 'transpose' }
   | { kind: 'conv2d'; info: LayerInfo; input: tf.Tensor4D; weights: tf.Tensor4D; activationOut: tf.Tensor4D; stride: number; pad: 'same' | 'valid' | number }
   | { kind: 'maxpool'; input: tf.Tensor4D; size: number; stride: number }
   | { kind: 'flatten'; inputShape: number[] };
@@ -128,7 +133,16 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   try {
     let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input))), [batch, ...network.input]));
     let weightIndex = 0;
+    // With the backward pass and weights drawn here, dense layers work on transposed activations (see
+    // denseTransposed) and every other layer on the usual layout; a 'transpose' tape entry marks each switch.
+    let hTransposed = false;
     for (const spec of network.layers) {
+      const wantTransposed = spec.kind === 'dense' && wantBackward && !isPrepared(given);
+      if (wantTransposed !== hTransposed) {
+        h = keep(tf.transpose(h));
+        tape.push({ kind: 'transpose' });
+        hTransposed = wantTransposed;
+      }
       if (spec.kind === 'maxpool') {
         const input = h as tf.Tensor4D;
         h = keep(tf.maxPool(input, spec.size, spec.stride, 'valid'));
@@ -163,9 +177,10 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
 
       const forwardStart = now();
       const input = h;
-      const pre = spec.kind === 'dense'
-        ? tf.matMul(input as tf.Tensor2D, weights as tf.Tensor2D)
-        : tf.conv2d(input as tf.Tensor4D, weights as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
+      let pre: tf.Tensor;
+      if (spec.kind === 'dense' && hTransposed) pre = denseTransposed(input as tf.Tensor2D, values!, info.shape[0], info.shape[1]);
+      else if (spec.kind === 'dense') pre = tf.matMul(input as tf.Tensor2D, weights as tf.Tensor2D);
+      else pre = tf.conv2d(input as tf.Tensor4D, weights as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
       const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation));
       keep(pre);
       h = info.residual ? keep(tf.add(input, activationOut)) : activationOut;
@@ -185,14 +200,14 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
         result.overflowAt = { index: info.index, phase: 'forward' };
         break;
       }
-      if (wantBackward && spec.kind === 'dense') {
-        // Wᵀ for ∂L/∂h_{l-1} = ∂L/∂y_l Wᵀ: transposed here in JS, because the wasm backend's matMul with
-        // transposeB is ≈ 10× slower than a plain one.
+      if (wantBackward && spec.kind === 'dense' && hTransposed) {
+        // ∂L/∂h_{l-1}ᵀ = W ∂L/∂y_lᵀ: W itself is the backward's left operand.
+        tape.push({ kind: 'dense', info, input: input as tf.Tensor2D, backWeights: weights as tf.Tensor2D, activationOut: activationOut as tf.Tensor2D, transposed: true });
+      } else if (wantBackward && spec.kind === 'dense') {
+        // Wᵀ for ∂L/∂h_{l-1} = ∂L/∂y_l Wᵀ, because the wasm backend's matMul with transposeB is ≈ 10× slower than a plain one.
+        const backWeights = keep(tf.transpose(weights as tf.Tensor2D));
         release(weights);
-        const weightsT = keep(values
-          ? tf.tensor2d(transpose2d(values, info.shape[0], info.shape[1], transposeTarget(values.length)), [info.shape[1], info.shape[0]])
-          : tf.transpose(weights as tf.Tensor2D));
-        tape.push({ kind: 'dense', info, input: input as tf.Tensor2D, weightsT, activationOut: activationOut as tf.Tensor2D });
+        tape.push({ kind: 'dense', info, input: input as tf.Tensor2D, backWeights, activationOut: activationOut as tf.Tensor2D, transposed: false });
       } else if (wantBackward && spec.kind === 'conv2d') {
         tape.push({ kind: 'conv2d', info, input: input as tf.Tensor4D, weights: weights as tf.Tensor4D, activationOut: activationOut as tf.Tensor4D, stride: spec.stride ?? 1, pad: spec.padding ?? 'valid' });
       } else {
@@ -202,7 +217,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
 
     if (wantBackward && !result.overflowAt) {
       const backwardStart = now();
-      await backward(tape, h, streams, options.weightGradColumns ?? 64, result, onLayer);
+      await backward(tape, h, hTransposed, streams, options.weightGradColumns ?? 64, result, onLayer);
       result.backward = true;
       result.timings.backwardMs = now() - backwardStart;
     }
@@ -217,11 +232,14 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
 }
 
 async function backward(
-  tape: TapeEntry[], output: tf.Tensor, streams: ReturnType<typeof labRandomStreams>, gradColumns: number,
+  tape: TapeEntry[], output: tf.Tensor, outputTransposed: boolean, streams: ReturnType<typeof labRandomStreams>, gradColumns: number,
   result: LabResult, onLayer: RunLabOptions['onLayer'],
 ): Promise<void> {
-  // ∂L/∂h_L = R for L = Σ h_L ⊙ R.
-  let gradOut: tf.Tensor = tf.tensor(streams.loss.fillNormal(new Float32Array(output.size)), output.shape);
+  // ∂L/∂h_L = R for L = Σ h_L ⊙ R, drawn in the [batch, units] layout whichever layout h_L has, so R is the same.
+  const projection = streams.loss.fillNormal(new Float32Array(output.size));
+  let gradOut: tf.Tensor = outputTransposed
+    ? tf.tensor(transpose2d(projection, output.shape[1]!, output.shape[0], new Float32Array(output.size)), output.shape)
+    : tf.tensor(projection, output.shape);
   const firstWeightEntry = tape.findIndex((e) => e.kind === 'dense' || e.kind === 'conv2d');
   try {
     for (let t = tape.length - 1; t >= firstWeightEntry; t--) {
@@ -229,7 +247,9 @@ async function backward(
       const entry = tape[t];
       const needInputGrad = t > firstWeightEntry;
       let gradIn: tf.Tensor | undefined;
-      if (entry.kind === 'flatten') {
+      if (entry.kind === 'transpose') {
+        gradIn = tf.transpose(gradOut);
+      } else if (entry.kind === 'flatten') {
         gradIn = tf.reshape(gradOut, [gradOut.shape[0], ...entry.inputShape]);
       } else if (entry.kind === 'maxpool') {
         gradIn = maxPoolGradient(entry.input, gradOut as tf.Tensor4D, entry.size, entry.stride);
@@ -245,7 +265,15 @@ async function backward(
           const columns = units > gradColumns ? sampleColumns(units, gradColumns, streams.columns) : null;
           stats.weightGradColumns = columns ? columns.length : units;
           // (∂L/∂W)ᵀ restricted to the sampled columns: (∂L/∂y[:, S])ᵀ h_{l-1}, same entries, no transposed matMul.
+          // Transposed layout: ∂L/∂W[:, S] = h_{l-1}ᵀ ∂L/∂y[:, S], with ∂L/∂y[:, S] the rows S of ∂L/∂yᵀ, transposed.
           weightGrad = tf.tidy(() => {
+            if (entry.transposed) {
+              const batchSize = gradPre.shape[1]!;
+              const gradColumnsOfY = gradPreValues
+                ? tf.tensor2d(transposeRows(gradPreValues, batchSize, columns), [batchSize, columns ? columns.length : units])
+                : tf.transpose(columns ? tf.gather(gradPre, tf.tensor1d(columns, 'int32'), 0) : gradPre);
+              return tf.matMul(entry.input, gradColumnsOfY as tf.Tensor2D);
+            }
             if (columns && gradPreValues) {
               // (∂L/∂y[:, S])ᵀ gathered from the copy in JS: cheaper than the backend's gather and transpose.
               return tf.matMul(tf.tensor2d(gatherColumnsTransposed(gradPreValues, units, columns), [columns.length, gradPreValues.length / units]), entry.input);
@@ -255,7 +283,9 @@ async function backward(
           });
           if (needInputGrad) {
             gradIn = tf.tidy(() => {
-              const throughWeights = tf.matMul(gradPre as tf.Tensor2D, entry.weightsT);
+              const throughWeights = entry.transposed
+                ? tf.matMul(entry.backWeights, gradPre as tf.Tensor2D)
+                : tf.matMul(gradPre as tf.Tensor2D, entry.backWeights);
               return info.residual ? tf.add(throughWeights, gradOut) : throughWeights;
             });
           }
@@ -363,6 +393,31 @@ function meanAndSquareOfValues(values: Float32Array): [number, number] {
   }
   if (even < n) { s0 += values[even]; q0 += values[even] * values[even]; }
   return [(s0 + s1) / n, (q0 + q1) / n];
+}
+
+/**
+ * A dense layer's pre-activations in the transposed layout, yᵀ = Wᵀ hᵀ [units, batch]. The wasm backend packs a
+ * matMul's right operand anew for every new tensor: packing hᵀ [fanIn, batch] costs about half of packing W
+ * [fanIn, units] (0.5 vs 0.9 ms at 512 × 512, batch 256), in the forward and again in the backward pass.
+ */
+function denseTransposed(inputT: tf.Tensor2D, values: Float32Array, fanIn: number, units: number): tf.Tensor {
+  const weightsT = tf.tensor2d(transpose2d(values, fanIn, units, transposeTarget(values.length)), [units, fanIn]);
+  try {
+    return tf.matMul(weightsT, inputT);
+  } finally {
+    weightsT.dispose();
+  }
+}
+
+/** Row-major [rows, cols] values → the listed rows (all when null), transposed: a [cols, listed rows] array. */
+function transposeRows(values: Float32Array, cols: number, rows: readonly number[] | null): Float32Array {
+  const count = rows ? rows.length : values.length / cols;
+  const out = new Float32Array(count * cols);
+  for (let k = 0; k < count; k++) {
+    const offset = (rows ? rows[k] : k) * cols;
+    for (let c = 0; c < cols; c++) out[c * count + k] = values[offset + c];
+  }
+  return out;
 }
 
 /** Row-major [rows, units] values → the listed columns as the rows of a [columns, rows] array. */
