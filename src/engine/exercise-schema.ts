@@ -30,7 +30,7 @@ const mlpRef = z
 const alexnetRef = z
   .object({
     preset: z.literal('alexnet'),
-    inputSize: z.union([z.literal(224), z.literal(227)]).optional(),
+    inputSize: z.literal([224, 227]).optional(),
     classes: positiveInt.optional(),
   })
   .strict();
@@ -138,7 +138,7 @@ export class ExerciseSpecError extends Error {
 /** Validates parsed exercise.json content; throws ExerciseSpecError naming `file` and each bad field. */
 export function parseExercise(json: unknown, file: string): Exercise {
   const result = exerciseSchema.safeParse(json);
-  if (!result.success) throw new ExerciseSpecError(file, result.error.issues.map(describeIssue));
+  if (!result.success) throw new ExerciseSpecError(file, result.error.issues.flatMap((issue) => describeIssue(issue)));
   const exercise = result.data;
   const problems: string[] = [];
   exercise.networks.forEach((ref, i) => {
@@ -163,9 +163,20 @@ export function parseExerciseJson(text: string, file: string): Exercise {
   return parseExercise(json, file);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-  return `${field}: ${issue.message}`;
+/**
+ * One line per problem: "field.path: what was expected". A value that matches none of a union's options (a
+ * network reference, an initializer) is described by the option it comes closest to (fewest problems), so a
+ * typo in an mlp's activation reads "networks[0].activation: Invalid option: expected one of …", not
+ * "Invalid input".
+ */
+function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): string[] {
+  const path = [...parentPath, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));
+    if (closest.length > 0) return closest.flatMap((sub) => describeIssue(sub, path));
+  }
+  const field = path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+  return [`${field}: ${issue.message}`];
 }
 
 /** A network reference from an exercise (preset or full spec) as a NetworkSpec. */

@@ -64,6 +64,15 @@ describe('parseExercise', () => {
     expect(problems({ ...valid(), wrongAnswers: [{ file: 'bad.ts', expect: 'x' }] })).toEqual(['wrongAnswers[0].file: expected "wrong/<name>.ts"']);
   });
 
+  it('describes a value that matches no option of a union by its closest option, not "Invalid input"', () => {
+    expect(problems({ ...valid(), networks: [{ preset: 'mlp', depth: 3, width: 8, activation: 'relux' }] })).toEqual([
+      'networks[0].activation: Invalid option: expected one of "linear"|"relu"|"leaky_relu"|"tanh"|"sigmoid"',
+    ]);
+    expect(problems({ ...valid(), networks: [{ preset: 'alexnet', inputSize: 225 }] })).toEqual([
+      'networks[0].inputSize: Invalid option: expected one of 224|227',
+    ]);
+  });
+
   it('reports JSON syntax errors with the file name', () => {
     expect(() => parseExerciseJson('{"id": ', FILE)).toThrow(/^exercises\/x\/exercise.json: invalid exercise spec\n {2}- not valid JSON: /);
   });
