@@ -197,7 +197,7 @@ function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance
   for (const layer of layers) {
     const target = resolveInitializer(reference, layer.shape);
     const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail } = layer.forward;
-    const formula = REFERENCE_NAMES[reference.name] ?? reference.name;
+    const formula = referenceName(reference);
     const fans = `fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`;
     const relative = std / target.std - 1;
     if (!(Math.abs(relative) <= tolerance)) {
@@ -234,7 +234,13 @@ function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance
       }
     }
   }
-  return { check: 'weights', passed: true, message: `every layer's weights match ${REFERENCE_NAMES[reference.name] ?? reference.name}` };
+  return { check: 'weights', passed: true, message: `every layer's weights match ${referenceName(reference)}` };
+}
+
+/** "He normal: √(2/fan_in)", with the gain when there is one: "LeCun normal: √(1/fan_in) × gain 1.67". */
+function referenceName(reference: InitializerRef): string {
+  const name = REFERENCE_NAMES[reference.name] ?? reference.name;
+  return reference.gain !== undefined && reference.gain !== 1 ? `${name} × gain ${fmt(reference.gain)}` : name;
 }
 
 function sum(values: number[], from: number, to: number): number {

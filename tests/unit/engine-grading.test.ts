@@ -117,3 +117,13 @@ describe('messages', () => {
     expect(outcome.message).toMatch(/^layer 1 \(dense1\): \d+ % of the tanh units are saturated .*; at most 15 % is fine\. For fan_in 256 your std is (1|0\.99\d|1\.0\d), tanh needs ≈ 0\.0625\.$/);
   });
 });
+
+describe('a reference with a gain', () => {
+  it('is named with its gain in the weights verdict, and the plain formula fails it', async () => {
+    const network = mlp({ depth: 4, width: 64, activation: 'tanh' });
+    const result = await runLab({ network, initializer: { name: 'lecun_normal' }, batch: 32, seed: 3 });
+    const verdict = grade({ reference: { name: 'lecun_normal', gain: 5 / 3 }, weights: { stdTolerance: 0.05, distribution: false } }, result);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.message).toMatch(/40 % below the target 0\.208 \(LeCun normal: √\(1\/fan_in\) × gain 1\.67, with fan_in 64/);
+  });
+});
