@@ -59,7 +59,7 @@ describe('what the initializer returns', () => {
   });
 
   it('a typed array of another type, a nested array, strings, a number', async () => {
-    expect((await rejection((layer) => new Float64Array(32))).message).toMatch(/^layer 1 \(dense1\): returned a Float64Array; expected a float32 tf.Tensor/);
+    expect((await rejection((layer) => new Float64Array(32) as unknown as Float32Array)).message).toMatch(/^layer 1 \(dense1\): returned a Float64Array; expected a float32 tf.Tensor/);
     expect((await rejection(() => [[1, 2], [3, 4]] as unknown as number[])).message).toMatch(/layer 1 \(dense1\): returned a nested array; return a flat array of 32 numbers/);
     expect((await rejection(() => new Array(32).fill('0.1') as unknown as number[])).message).toBe('layer 1 (dense1): entry 0 of the returned array is a string "0.1"; expected numbers only');
     expect((await rejection(() => 0.1 as unknown as number[])).message).toMatch(/layer 1 \(dense1\): returned the number 0.1; expected/);

@@ -36,9 +36,14 @@ export default function UPlotChart({ options, data, height = 300, label, layoutK
     const heightFor = (width: number) => (typeof height === 'function' ? height(width) : height);
     const width = Math.max(200, el.clientWidth);
     const withTheme: uPlot.Options = {
-      legend: { live: false },
       cursor: { show: false },
       ...base,
+      legend: {
+        live: false,
+        ...base.legend,
+        // A dashed series (e.g. the theory line) gets a dashed legend marker.
+        markers: { dash: (u, i) => (u.series[i].dash?.length ? 'dashed' : 'solid'), ...base.legend?.markers },
+      },
       width,
       height: heightFor(width),
       axes: (base.axes ?? [{}, {}]).map((axis) => ({
