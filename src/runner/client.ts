@@ -525,10 +525,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function sameSet(list: readonly BackendName[], set: ReadonlySet<BackendName>): boolean {
-  return list.length === set.size && list.every((name) => set.has(name));
-}
-
 function randomNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replace(/[^A-Za-z0-9]/g, '');
