@@ -11,7 +11,7 @@ import UPlotChart, { layerAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, WidgetFrame } from './lib/controls';
 import { formatNumber } from './lib/format';
 import { histogram } from './lib/histogram';
-import { initStd } from './lib/initializers';
+import { INIT_LABELS, initStd } from './lib/initializers';
 import { useFrameResult } from './lib/useFrameResult';
 
 type SaturatingActivation = 'tanh' | 'sigmoid';
@@ -20,8 +20,8 @@ type SaturationInit = 'normal1' | 'normal001' | 'lecun' | 'glorot';
 const INIT_OPTIONS: { value: SaturationInit; label: string }[] = [
   { value: 'normal1', label: 'N(0, 1)' },
   { value: 'normal001', label: 'N(0, 0.01²)' },
-  { value: 'lecun', label: 'LeCun: Var[w] = 1/fan_in' },
-  { value: 'glorot', label: 'Glorot: Var[w] = 2/(fan_in + fan_out)' },
+  { value: 'lecun', label: INIT_LABELS.lecun },
+  { value: 'glorot', label: INIT_LABELS.glorot },
 ];
 
 export interface SaturationWidgetProps {
