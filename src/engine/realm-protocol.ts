@@ -1,0 +1,81 @@
+/**
+ * The one wire protocol between the grader and the learner's realm, in Node and in the browser.
+ *
+ * The learner's code runs in a realm that shares nothing with the engine and the grader (Node: a worker
+ * thread evaluating it in a `vm` context; browser: a learner Web Worker inside the sandbox frame). The
+ * grader sends one `LearnerJob`; the realm answers with a stream of `FromLearner` messages. The only
+ * things that cross back are each layer's weights (a transferred Float32Array) and a learner error.
+ * Everything that comes back is untrusted data: the receiver checks it with `parseFromLearner` and
+ * validates the weights again before using them.
+ *
+ * Pure: no DOM, no Node built-ins.
+ */
+import type { LearnerErrorKind } from './learner-api';
+import type { LayerInfo } from './types';
+
+/** Grader → learner realm, once. */
+export interface LearnerJob {
+  type: 'job';
+  /** The learner's file compiled to CommonJS JavaScript. */
+  compiledJs: string;
+  /** How the file is named in messages ("your code" in the browser, the path in the CLI). */
+  file: string;
+  /** Seeds the learner's `random` (one stream per network, derived from this). */
+  seed: number;
+  /** Every network of the exercise, in order, with its weight layers (plain data). */
+  networks: Array<{ name: string; layers: LayerInfo[] }>;
+}
+
+/** Learner realm → grader. */
+export type FromLearner =
+  /** The initializer is about to be called for this layer (names the layer if time runs out). */
+  | { type: 'layer-start'; network: number; layer: number }
+  /** One layer's weights, row-major in the layer's shape; the buffer is transferred. */
+  | { type: 'weights'; network: number; layer: number; values: Float32Array }
+  /** The learner's code was rejected: it threw, returned the wrong thing, or did not load. */
+  | { type: 'learner-error'; kind: LearnerErrorKind; message: string; layer?: number }
+  /** Every layer of every network has been sent. */
+  | { type: 'learner-done' };
+
+const LEARNER_ERROR_KINDS: ReadonlySet<string> = new Set<LearnerErrorKind>([
+  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'not-a-function', 'async', 'compile',
+]);
+
+const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/**
+ * Checks a message from the learner realm field by field and returns a fresh copy built from its
+ * primitive fields (so no getter or prototype of the sender's is kept), or null for anything that is not
+ * exactly one of the `FromLearner` messages.
+ */
+export function parseFromLearner(data: unknown): FromLearner | null {
+  if (data === null || typeof data !== 'object') return null;
+  const message = data as Record<string, unknown>;
+  switch (message.type) {
+    case 'layer-start':
+      return isIndex(message.network) && isIndex(message.layer) ? { type: 'layer-start', network: message.network, layer: message.layer } : null;
+    case 'weights':
+      return isIndex(message.network) && isIndex(message.layer) && message.values instanceof Float32Array
+        ? { type: 'weights', network: message.network, layer: message.layer, values: message.values }
+        : null;
+    case 'learner-error': {
+      if (typeof message.kind !== 'string' || !LEARNER_ERROR_KINDS.has(message.kind) || typeof message.message !== 'string') return null;
+      const layer = message.layer === undefined ? undefined : isIndex(message.layer) ? message.layer : null;
+      if (layer === null) return null;
+      return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: message.message.slice(0, 2000), layer };
+    }
+    case 'learner-done':
+      return { type: 'learner-done' };
+    default:
+      return null;
+  }
+}
+
+/** The one wording of a time-out, wherever the initializer was when time ran out. */
+export function timeoutMessage(limitMs: number, where: { network?: string; layer?: number; layerName?: string } | undefined): string {
+  const seconds = `${Math.round(limitMs / 100) / 10} s`;
+  if (!where || where.layer === undefined) return `stopped after the time limit of ${seconds} before your initializer returned any layer: too slow, or an endless loop`;
+  const name = where.layerName ? ` (${where.layerName})` : '';
+  const net = where.network ? `${where.network}: ` : '';
+  return `${net}your initializer was still working on layer ${where.layer}${name} after ${seconds}: too slow, or an endless loop`;
+}
