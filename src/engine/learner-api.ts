@@ -22,7 +22,7 @@ export type Weights = TF.Tensor | Float32Array | number[];
 export type LearnerInitializer = (layer: LayerInfo, tools: InitTools) => Weights;
 
 /** Why a learner's initializer was rejected; `layer` is the 1-based weight-layer index it was filling. */
-export type LearnerErrorKind = 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'not-a-function' | 'async' | 'compile';
+export type LearnerErrorKind = 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'not-a-function' | 'async' | 'compile' | 'memory';
 
 export class LearnerError extends Error {
   constructor(

@@ -38,7 +38,7 @@ export type FromLearner =
   | { type: 'learner-done' };
 
 const LEARNER_ERROR_KINDS: ReadonlySet<string> = new Set<LearnerErrorKind>([
-  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'not-a-function', 'async', 'compile',
+  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'not-a-function', 'async', 'compile', 'memory',
 ]);
 
 const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;

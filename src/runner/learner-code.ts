@@ -1,10 +1,10 @@
 /**
- * Learner failures as the runner's error kinds. Runs inside the learner worker.
+ * The runner's error kind for a failure, from the failure's kind: a learner error's kind as the learner's
+ * realm reported it, or where the failure happened. Never from the words of a message (a learner's error
+ * text can say anything, "out of memory" included).
  */
-import { LearnerError, type LearnerErrorKind } from '../engine/learner-api';
+import type { LearnerErrorKind } from '../engine/learner-api';
 import type { RunErrorKind } from './protocol';
-
-const MEMORY_PATTERN = /array buffer allocation failed|out of memory|\bOOM\b|cannot enlarge memory|allocation failed|Invalid typed array length|Invalid array length|failed to allocate|exceeds the max/i;
 
 const LEARNER_KINDS: Record<LearnerErrorKind, RunErrorKind> = {
   compile: 'compile',
@@ -16,19 +16,11 @@ const LEARNER_KINDS: Record<LearnerErrorKind, RunErrorKind> = {
   length: 'invalid-weights',
   'non-finite': 'invalid-weights',
   async: 'invalid-weights',
+  memory: 'memory',
 };
 
-/** The runner's kind for an engine LearnerError kind or any thrown value; memory failures win. */
-export function classifyFailure(message: string, learnerKind?: LearnerErrorKind): RunErrorKind {
-  if (MEMORY_PATTERN.test(message)) return 'memory';
-  return learnerKind ? LEARNER_KINDS[learnerKind] : 'runtime';
-}
-
-export function classifyError(error: unknown): { kind: RunErrorKind; message: string; layer?: number } {
-  const message = describe(error);
-  if (error instanceof LearnerError) return { kind: classifyFailure(message, error.kind), message: error.message, layer: error.layer };
-  const kind = classifyFailure(message);
-  return { kind, message: kind === 'memory' ? `Out of memory: ${message}` : message };
+export function runErrorKind(learnerKind: LearnerErrorKind): RunErrorKind {
+  return LEARNER_KINDS[learnerKind];
 }
 
 export function describe(error: unknown): string {

@@ -29,8 +29,19 @@ export class BlockedApiError extends Error {
   }
 }
 
-export function lockDownWorkerGlobals(scope: typeof globalThis = globalThis): void {
-  for (const name of BLOCKED_CALLABLES) {
+/** What only the learner's realm loses: nested workers (their threads would outlive a time-out and
+ * starve the page) and its message channel to the frame (its one channel is the port to the grader). */
+const LEARNER_REALM_CALLABLES = ['Worker', 'postMessage'] as const;
+
+export function lockDownWorkerGlobals(scope: typeof globalThis = globalThis, options: { learnerRealm?: boolean } = {}): void {
+  const callables: readonly string[] = options.learnerRealm ? [...BLOCKED_CALLABLES, ...LEARNER_REALM_CALLABLES] : BLOCKED_CALLABLES;
+  for (const name of callables) {
+    // The global scope's prototypes hold the originals (e.g. DedicatedWorkerGlobalScope.prototype.postMessage).
+    for (let proto = Object.getPrototypeOf(scope); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      if (Object.prototype.hasOwnProperty.call(proto, name)) delete (proto as Record<string, unknown>)[name];
+    }
+  }
+  for (const name of callables) {
     const blocked = function blockedApi() {
       throw new BlockedApiError(name);
     };

@@ -25,6 +25,11 @@ export interface AllocationBudget {
   /** Runs fn with learner allocations counted. */
   counting<T>(fn: () => T): T;
   readonly allocatedBytes: number;
+  /**
+   * Whether an allocation made by learner code failed for lack of memory: over this budget, or refused
+   * by the engine for a valid size. Set where the allocation failed, so no error text is read to know it.
+   */
+  readonly exhausted: boolean;
 }
 
 const CONSTRUCTORS = [
@@ -35,6 +40,7 @@ const CONSTRUCTORS = [
 export function installAllocationBudget(limitBytes = LEARNER_ALLOCATION_LIMIT_BYTES, scope: typeof globalThis = globalThis): AllocationBudget {
   let active = 0;
   let allocated = 0;
+  let exhausted = false;
   const global = scope as unknown as Record<string, unknown>;
   for (const name of CONSTRUCTORS) {
     const original = global[name] as (new (...args: unknown[]) => unknown) & { BYTES_PER_ELEMENT?: number } | undefined;
@@ -44,8 +50,18 @@ export function installAllocationBudget(limitBytes = LEARNER_ALLOCATION_LIMIT_BY
       construct(target, args, newTarget) {
         if (active > 0) {
           const requested = requestedBytes(args[0], bytesPerElement);
-          if (allocated + requested > limitBytes) throw new AllocationLimitError(requested, allocated + requested, limitBytes);
+          if (allocated + requested > limitBytes) {
+            exhausted = true;
+            throw new AllocationLimitError(requested, allocated + requested, limitBytes);
+          }
           allocated += requested;
+          try {
+            return Reflect.construct(target, args, newTarget === global[name] ? target : newTarget);
+          } catch (error) {
+            // A valid size the engine could not allocate (a negative or fractional length is a plain mistake).
+            if (error instanceof RangeError && validSize(args[0])) exhausted = true;
+            throw error;
+          }
         }
         return Reflect.construct(target, args, newTarget === global[name] ? target : newTarget);
       },
@@ -63,6 +79,9 @@ export function installAllocationBudget(limitBytes = LEARNER_ALLOCATION_LIMIT_BY
     get allocatedBytes() {
       return allocated;
     },
+    get exhausted() {
+      return exhausted;
+    },
   };
 }
 
@@ -72,6 +91,10 @@ function requestedBytes(first: unknown, bytesPerElement: number): number {
   if (first instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && first instanceof SharedArrayBuffer)) return 0; // a view
   const length = (first as { length?: unknown } | null)?.length;
   return typeof length === 'number' ? length * bytesPerElement : 0;
+}
+
+function validSize(first: unknown): boolean {
+  return typeof first !== 'number' || (Number.isSafeInteger(first) && first >= 0);
 }
 
 function formatBytes(bytes: number): string {

@@ -4,7 +4,8 @@
  * Public (what the exercise UI codes against, re-exported by client.ts):
  *   BackendName, BackendChoice, BackendReport, RunRequest, RunEvent, RunErrorKind, RunOutcome.
  * Wire (private to src/runner): the messages between the page (client.ts), the sandboxed
- * opaque-origin frame (sandbox-frame.ts) and the learner worker (worker.ts).
+ * opaque-origin frame (sandbox-frame.ts) and the grader worker (worker.ts). The grader and the
+ * learner's realm (learner-worker.ts) speak src/engine/realm-protocol.ts.
  *
  * Everything here is plain structured-cloneable data.
  */
@@ -51,7 +52,7 @@ export type RunErrorKind =
   | 'compile' // the JS does not evaluate, or exports no initializer
   | 'runtime' // the initializer threw, or something else failed while running
   | 'timeout' // the time limit passed; the worker was terminated
-  | 'memory' // an allocation failed or the worker ran out of memory; the worker was replaced
+  | 'memory' // learner code went over the allocation budget, or the sandbox died while it ran (out of memory); replaced
   | 'device-lost' // the WebGPU device was lost; the runner retries on the next backend
   | 'invalid-weights' // the initializer returned weights of the wrong size or with non-finite values
   | 'backend-unavailable'; // the backend chosen in the picker cannot start here (reason given)
@@ -99,22 +100,30 @@ export type ToFrame =
        * run in a 'data' worker and WASM/CPU in a 'blob' worker; both have opaque origins and the frame's CSP.
        */
       flavour: WorkerFlavour;
-      /** Source of the bundled worker (worker.ts); sent once, the frame keeps it. */
+      /** Source of the bundled grader worker (worker.ts); sent once, the frame keeps it. */
       workerSource?: string;
+      /** Source of the bundled learner worker (learner-worker.ts); sent once, the frame keeps it. */
+      learnerSource?: string;
       /** WASM binaries by file name; sent once, the frame keeps them for later workers. */
       wasmBinaries?: Record<string, ArrayBuffer>;
-      /** Port for direct page ↔ worker traffic, handed to the worker. */
+      /** Port for direct page ↔ grader worker traffic, handed to the grader worker. */
       port: MessagePort;
       /** The frame adds the wasm binaries it keeps. */
       init: Omit<WorkerInit, 'wasmBinaries'>;
     }
-  | { type: 'terminate'; workerId: number };
+  /** Ends the grader worker and its learner worker. */
+  | { type: 'terminate'; workerId: number }
+  /** Ends only the learner worker (its weights are in): nothing it left running competes with grading. */
+  | { type: 'stop-learner'; workerId: number }
+  /** Liveness: the frame answers 'pong' (a frame whose process died, e.g. out of memory, never does). */
+  | { type: 'ping'; seq: number };
 
 /** Frame → page over the control port. */
 export type FromFrame =
   | { type: 'frame-ready'; crossOriginIsolated: boolean }
   | { type: 'worker-error'; workerId: number; message: string }
-  | { type: 'terminated'; workerId: number };
+  | { type: 'terminated'; workerId: number }
+  | { type: 'pong'; seq: number };
 
 export type WorkerFlavour = 'data' | 'blob';
 
@@ -126,15 +135,17 @@ export interface WorkerInit {
   wasmBinaries: Record<string, ArrayBuffer>;
 }
 
-/** Page → worker. */
+/** Page → grader worker. */
 export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string };
 
-/** Worker → page. */
+/** Grader worker → page. Nothing from the learner's realm reaches the page. */
 export type FromWorker =
   | { type: 'ready'; report: Omit<BackendReport, 'requested'> }
   | { type: 'init-failed'; tried: BackendAttempt[]; message: string }
   /** The initializer is about to be asked for this weight layer (names the layer if time runs out). */
   | { type: 'init-layer'; runId: number; networkIndex: number; layer: number; name: string }
+  /** The learner's realm has answered (weights or an error) and is no longer needed. */
+  | { type: 'learner-finished'; runId: number }
   | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
   | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[] }
   | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[] };

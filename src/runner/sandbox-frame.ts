@@ -1,9 +1,14 @@
 /**
  * The sandbox frame: an `<iframe sandbox="allow-scripts" srcdoc=...>` whose document has an opaque
  * origin (no cookies, no storage, nothing same-origin with the site) and a strict CSP. It only hosts
- * learner workers: it creates each one from a blob: URL (an opaque origin cannot load a worker from
- * the site's URL), hands it a MessagePort for direct traffic with the page, and terminates it when
- * the page says so. Its own thread never runs learner code, so it can always terminate a stuck worker.
+ * workers, two per run: the grader worker (worker.ts, the engine and the chosen backend) and the learner
+ * worker (learner-worker.ts, the learner's realm). It creates them from blob:/data: URLs (an opaque
+ * origin cannot load a worker from the site's URL), hands the grader a MessagePort for direct traffic
+ * with the page and a MessagePort to the learner worker, which gets the other end and nothing else, and
+ * terminates both when the page says so. Its own thread never runs learner code, so it can always
+ * terminate a stuck worker; it answers the page's pings, so a frame whose process died (Chromium puts a
+ * sandboxed frame in a process of its own, and an out-of-memory worker takes that process down, not the
+ * page) is noticed.
  *
  * frameMain is serialised with Function.prototype.toString into the srcdoc, so it must be
  * self-contained: no imports, no references to anything outside its body.
@@ -41,8 +46,8 @@ export function sandboxSrcdoc(nonce: string): string {
 }
 
 function frameMain(connectMessage: string): void {
-  // Every learner worker starts from this bootstrap and evaluates the runner bundle sent next, so
-  // the same code can start from a short data: URL (a 2 MB bundle would pass Chromium's URL limit).
+  // Every worker starts from this bootstrap and evaluates the bundle sent next, so the same code can
+  // start from a short data: URL (a 2 MB bundle would pass Chromium's URL limit).
   const bootstrap = 'self.onmessage = function (event) { self.onmessage = null; (0, eval)(event.data); };';
   const bootstrapUrls = {
     data: 'data:text/javascript,' + encodeURIComponent(bootstrap),
@@ -50,46 +55,79 @@ function frameMain(connectMessage: string): void {
   };
   let control: MessagePort | null = null;
   let workerSource: string | null = null;
+  let learnerSource: string | null = null;
   let wasmBinaries: Record<string, ArrayBuffer> = {};
-  const workers = new Map<number, Worker>();
+  /** Per run: the grader worker and the learner worker it alone talks to. */
+  const workers = new Map<number, { grader: Worker; learner: Worker | null }>();
+
+  const stopLearner = (workerId: number) => {
+    const pair = workers.get(workerId);
+    pair?.learner?.terminate();
+    if (pair) pair.learner = null;
+  };
 
   const terminate = (workerId: number) => {
-    const worker = workers.get(workerId);
-    if (worker) worker.terminate();
+    stopLearner(workerId);
+    workers.get(workerId)?.grader.terminate();
     workers.delete(workerId);
     control?.postMessage({ type: 'terminated', workerId });
   };
 
+  const reportError = (workerId: number, message: string) => control?.postMessage({ type: 'worker-error', workerId, message });
+
   const onControl = (event: MessageEvent) => {
     const msg = event.data;
     if (!msg || typeof msg !== 'object') return;
+    if (msg.type === 'ping') {
+      control?.postMessage({ type: 'pong', seq: msg.seq });
+      return;
+    }
     if (msg.type === 'terminate') {
       terminate(msg.workerId);
       return;
     }
+    if (msg.type === 'stop-learner') {
+      stopLearner(msg.workerId);
+      return;
+    }
     if (msg.type !== 'spawn') return;
     if (typeof msg.workerSource === 'string') workerSource = msg.workerSource;
+    if (typeof msg.learnerSource === 'string') learnerSource = msg.learnerSource;
     if (msg.wasmBinaries) wasmBinaries = msg.wasmBinaries;
-    if (!workerSource) {
-      control?.postMessage({ type: 'worker-error', workerId: msg.workerId, message: 'no worker source was sent' });
-      return;
-    }
     const workerId: number = msg.workerId;
-    let worker: Worker;
-    try {
-      worker = new Worker(msg.flavour === 'data' ? bootstrapUrls.data : bootstrapUrls.blob, { name: `initlab-learner-${workerId}` });
-    } catch (error) {
-      control?.postMessage({ type: 'worker-error', workerId, message: `could not start a worker: ${String(error)}` });
+    if (!workerSource || !learnerSource) {
+      reportError(workerId, 'no worker source was sent');
       return;
     }
-    workers.set(workerId, worker);
-    worker.onerror = (event: ErrorEvent) => {
+    let grader: Worker;
+    let learner: Worker;
+    try {
+      grader = new Worker(msg.flavour === 'data' ? bootstrapUrls.data : bootstrapUrls.blob, { name: `initlab-grader-${workerId}` });
+      learner = new Worker(bootstrapUrls.blob, { name: `initlab-learner-${workerId}` });
+    } catch (error) {
+      reportError(workerId, `could not start a worker: ${String(error)}`);
+      return;
+    }
+    workers.set(workerId, { grader, learner });
+    grader.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      control?.postMessage({ type: 'worker-error', workerId, message: event.message || 'the worker stopped unexpectedly' });
+      reportError(workerId, event.message || 'the grader worker stopped unexpectedly');
     };
-    worker.postMessage(workerSource);
+    // The learner worker keeps its own errors (learner-worker.ts); one that reaches here is a failure to start.
+    learner.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      reportError(workerId, event.message || "the learner's worker stopped unexpectedly");
+    };
+    // The learner's one channel is this port to the grader; what it posts to the frame is not listened to.
+    const channel = new MessageChannel();
+    learner.postMessage(learnerSource);
+    learner.postMessage({ port: channel.port2 }, [channel.port2]);
+    grader.postMessage(workerSource);
     // The wasm binaries are copied (not transferred) so the frame keeps them for the next worker.
-    worker.postMessage({ port: msg.port, init: { ...msg.init, wasmBinaries: msg.flavour === 'blob' ? wasmBinaries : {} } }, [msg.port]);
+    grader.postMessage(
+      { port: msg.port, learnerPort: channel.port1, init: { ...msg.init, wasmBinaries: msg.flavour === 'blob' ? wasmBinaries : {} } },
+      [msg.port, channel.port1],
+    );
   };
 
   window.addEventListener('message', (event: MessageEvent) => {

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { installAllocationBudget } from '../../src/runner/memory-budget';
 import { BlockedApiError, lockDownWorkerGlobals } from '../../src/runner/lockdown';
-import { classifyError, classifyFailure } from '../../src/runner/learner-code';
-import { LearnerError } from '../../src/engine/learner-api';
+import { runErrorKind } from '../../src/runner/learner-code';
+import { parseFromLearner } from '../../src/engine/realm-protocol';
 
 function fakeScope() {
   return { ArrayBuffer, Float32Array, Uint8Array } as unknown as typeof globalThis & { Float32Array: Float32ArrayConstructor; Uint8Array: Uint8ArrayConstructor; ArrayBuffer: ArrayBufferConstructor };
@@ -22,6 +22,19 @@ describe('allocation budget', () => {
     expect(() => budget.counting(() => new scope.ArrayBuffer(300))).toThrow(RangeError);
     budget.counting(() => new scope.Uint8Array(200));
     expect(budget.allocatedBytes).toBe(1000);
+    expect(budget.exhausted).toBe(true);
+  });
+
+  it('is exhausted only by a failed allocation, not by a mistaken length', () => {
+    const scope = fakeScope();
+    const budget = installAllocationBudget(1000, scope);
+    expect(() => budget.counting(() => new scope.Float32Array(-1))).toThrow(RangeError);
+    expect(budget.exhausted).toBe(false);
+    // Within the budget but beyond what the engine can allocate at all (a length over 2^53).
+    const bigScope = fakeScope();
+    const big = installAllocationBudget(Number.POSITIVE_INFINITY, bigScope);
+    expect(() => big.counting(() => new bigScope.Float32Array(2 ** 40))).toThrow(RangeError);
+    expect(big.exhausted).toBe(true);
   });
 
   it('does not count allocations outside learner code, nor views of existing buffers', () => {
@@ -59,16 +72,30 @@ describe('worker lockdown', () => {
     expect(() => delete s.fetch).toThrow(TypeError); // strict mode: non-configurable
     expect(() => s.fetch('/x')).toThrow(BlockedApiError);
   });
+
+  it("takes nested workers and postMessage from the learner's realm, from the prototype too", () => {
+    const proto = { postMessage: () => 'posted to the frame' };
+    const scope = Object.assign(Object.create(proto), { Worker: class {}, navigator: {} }) as typeof globalThis;
+    lockDownWorkerGlobals(scope, { learnerRealm: true });
+    const s = scope as unknown as Record<string, any>;
+    expect(() => new s.Worker('data:,')).toThrow(/Worker is not available/);
+    expect(() => s.postMessage('forged')).toThrow(/postMessage is not available/);
+    expect(proto.postMessage).toBeUndefined();
+    // The grader's realm keeps them (WASM threads are workers).
+    const grader = { Worker: class {}, navigator: {} } as unknown as typeof globalThis;
+    lockDownWorkerGlobals(grader);
+    expect(typeof (grader as unknown as Record<string, any>).Worker).toBe('function');
+  });
 });
 
 describe('failure classification', () => {
-  it('maps engine learner errors to the runner kinds, memory failures first', () => {
-    expect(classifyFailure('layer 1: returned a Float32Array of length 3', 'length')).toBe('invalid-weights');
-    expect(classifyFailure('layer 2: your initializer threw TypeError: x', 'threw')).toBe('runtime');
-    expect(classifyFailure('no initializer found', 'not-a-function')).toBe('compile');
-    expect(classifyFailure('layer 2: your initializer threw RangeError: Array buffer allocation failed', 'threw')).toBe('memory');
-    expect(classifyError(new LearnerError('non-finite', 'layer 3: NaN', 3))).toEqual({ kind: 'invalid-weights', message: 'layer 3: NaN', layer: 3 });
-    expect(classifyError(new Error('Aborted(OOM)')).kind).toBe('memory');
-    expect(classifyError(new TypeError('x is undefined')).kind).toBe('runtime');
+  it('takes the kind the learner realm reported, never words of the message', () => {
+    expect(runErrorKind('length')).toBe('invalid-weights');
+    expect(runErrorKind('threw')).toBe('runtime');
+    expect(runErrorKind('not-a-function')).toBe('compile');
+    expect(runErrorKind('memory')).toBe('memory');
+    // A learner error that only talks about memory stays what it is.
+    const said = parseFromLearner({ type: 'learner-error', kind: 'threw', message: 'layer 1: your initializer threw Error: out of memory, Array buffer allocation failed', layer: 1 });
+    expect(said?.type === 'learner-error' && runErrorKind(said.kind)).toBe('runtime');
   });
 });
