@@ -50,7 +50,7 @@ export async function gradeAnswer(exercise: Exercise, source: string, file: stri
     compiledJs = compileLearnerSource(source, file);
   } catch (error) {
     if (error instanceof CompileError) {
-      return { passed: false, message: error.message, verdicts: [], results: [], error: { kind: 'compile' }, badInput: true };
+      return { passed: false, message: error.message, checks: [], verdicts: [], results: [], error: { kind: 'compile' }, badInput: true };
     }
     throw error;
   }
@@ -82,7 +82,7 @@ export async function gradeAnswer(exercise: Exercise, source: string, file: stri
       } else {
         message = `stopped after the time limit of ${seconds}${lastDone ? `, after layer ${lastDone.index} (${lastDone.name}, ${lastDone.phase})` : ''}: the run is too slow`;
       }
-      finish({ passed: false, message, verdicts: [], results: [], error: { kind: 'timeout', layer }, backend });
+      finish({ passed: false, message, checks: [], verdicts: [], results: [], error: { kind: 'timeout', layer }, backend });
     };
     worker.on('message', (msg: WorkerMessage) => {
       switch (msg.type) {

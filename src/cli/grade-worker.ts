@@ -24,7 +24,7 @@ async function main(job: Job): Promise<void> {
     initializer = evaluateInitializerModule(job.compiledJs, job.file, tf);
   } catch (error) {
     if (error instanceof LearnerError) {
-      port.postMessage({ type: 'done', outcome: { passed: false, message: error.message, verdicts: [], results: [], error: { kind: error.kind } } });
+      port.postMessage({ type: 'done', outcome: { passed: false, message: error.message, checks: [], verdicts: [], results: [], error: { kind: error.kind } } });
       return;
     }
     throw error;

@@ -22,7 +22,8 @@ export type Weights = TF.Tensor | Float32Array | number[];
 export type LearnerInitializer = (layer: LayerInfo, tools: InitTools) => Weights;
 
 /** Why a learner's initializer was rejected; `layer` is the 1-based weight-layer index it was filling. */
-export type LearnerErrorKind = 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'not-a-function' | 'async' | 'compile' | 'memory';
+export type LearnerErrorKind =
+  | 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'memory' | 'not-a-function' | 'async' | 'compile';
 
 export class LearnerError extends Error {
   constructor(
@@ -114,6 +115,26 @@ export function callInitializer(init: LearnerInitializer, layer: LayerInfo, tool
   }
   checkFinite(values, label, layer.index);
   return values;
+}
+
+/**
+ * The grader's own check of one layer's weights as they arrive from the learner's realm (never trusted):
+ * a Float32Array of this realm with exactly prod(shape) finite values. Returns a fresh copy, so nothing the
+ * sender still holds can change what is graded. Throws LearnerError naming the layer.
+ */
+export function validateLayerWeights(values: unknown, layer: LayerInfo): Float32Array {
+  const label = layerLabel(layer);
+  const size = product(layer.shape);
+  if (!(values instanceof Float32Array)) {
+    throw new LearnerError('dtype', `${label}: the weights that came back are ${describeValue(values)}, not a Float32Array`, layer.index);
+  }
+  if (values.length !== size) {
+    throw new LearnerError('length', `${label}: ${values.length} weights came back; expected ${size} values (shape [${layer.shape.join(', ')}])`, layer.index);
+  }
+  const copy = new Float32Array(size);
+  copy.set(values);
+  checkFinite(copy, label, layer.index);
+  return copy;
 }
 
 function arrayToFloat32(array: unknown[], layer: LayerInfo, size: number, label: string): Float32Array {

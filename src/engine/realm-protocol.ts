@@ -28,6 +28,8 @@ export interface LearnerJob {
 
 /** Learner realm → grader. */
 export type FromLearner =
+  /** The realm is up and is about to load the learner's file: the time limit starts now. */
+  | { type: 'learner-ready' }
   /** The initializer is about to be called for this layer (names the layer if time runs out). */
   | { type: 'layer-start'; network: number; layer: number }
   /** One layer's weights, row-major in the layer's shape; the buffer is transferred. */
@@ -38,7 +40,7 @@ export type FromLearner =
   | { type: 'learner-done' };
 
 const LEARNER_ERROR_KINDS: ReadonlySet<string> = new Set<LearnerErrorKind>([
-  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'not-a-function', 'async', 'compile', 'memory',
+  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'memory', 'not-a-function', 'async', 'compile',
 ]);
 
 const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -64,6 +66,8 @@ export function parseFromLearner(data: unknown): FromLearner | null {
       if (layer === null) return null;
       return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: message.message.slice(0, 2000), layer };
     }
+    case 'learner-ready':
+      return { type: 'learner-ready' };
     case 'learner-done':
       return { type: 'learner-done' };
     default:
