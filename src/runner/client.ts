@@ -140,10 +140,10 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
       void pool.keepWarm(choice);
       if (result.kind === 'cancelled') return finish({ status: 'cancelled' });
-      if (result.kind === 'error') return finish({ status: 'error', error: result.error, results: result.results });
-      const { verdict, verdicts, results } = result.msg;
+      if (result.kind === 'error') return finish({ status: 'error', error: result.error, results: result.results, checks: result.checks });
+      const { verdict, verdicts, results, checks } = result.msg;
       emit({ type: 'verdict', verdict, verdicts, results });
-      return finish({ status: verdict.passed ? 'passed' : 'failed', verdict, verdicts, results });
+      return finish({ status: verdict.passed ? 'passed' : 'failed', verdict, verdicts, results, checks });
     }
     return finish({ status: 'error', error: { kind: 'device-lost', message: 'The GPU device was lost twice.' } });
   };

@@ -14,11 +14,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { callInitializer, evaluateInitializerModule, LearnerError, learnerRandom, type LearnerInitializer } from '../engine/learner-api';
-import { labRandomStreams } from '../engine/lab';
+import { learnerMessages } from '../engine/learner-realm';
 import type { FromLearner, LearnerJob } from '../engine/realm-protocol';
 import { lockDownWorkerGlobals } from './lockdown';
-import { installAllocationBudget } from './memory-budget';
+import { installAllocationBudget, type AllocationBudget } from './memory-budget';
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<{ port?: MessagePort }>) => void) | null;
@@ -51,30 +50,22 @@ async function start(port: MessagePort): Promise<void> {
   };
 }
 
-function runJob(job: LearnerJob, post: (message: FromLearner, transfer?: Transferable[]) => void, budget: ReturnType<typeof installAllocationBudget>): void {
-  let layer: number | undefined;
-  try {
-    const init = budget.counting(() => evaluateInitializerModule(job.compiledJs, job.file, tf));
-    const counted: LearnerInitializer = (info, tools) => budget.counting(() => init(info, tools));
-    // Plain loops: the learner's file may have patched Array.prototype by now.
-    for (let n = 0; n < job.networks.length; n++) {
-      // The same stream the engine's lab draws reference weights from, so a seeded answer is reproducible.
-      const tools = { tf, random: learnerRandom(labRandomStreams(job.seed).weights) };
-      const layers = job.networks[n].layers;
-      for (let i = 0; i < layers.length; i++) {
-        const info = layers[i];
-        layer = info.index;
-        post({ type: 'layer-start', network: n, layer: info.index });
-        // A copy this realm no longer holds: the learner may return one array twice, or keep it.
-        const values = new Float32Array(callInitializer(counted, info, tools));
-        post({ type: 'weights', network: n, layer: info.index, values }, [values.buffer]);
-      }
+function runJob(job: LearnerJob, post: (message: FromLearner, transfer?: Transferable[]) => void, budget: AllocationBudget): void {
+  const messages = learnerMessages(job, tf);
+  for (;;) {
+    // Everything this realm allocates is the learner's: the whole step is counted.
+    const step = budget.counting(() => messages.next());
+    if (step.done) return;
+    const message = step.value;
+    if (message.type === 'weights') {
+      // A copy this realm no longer holds: the learner may return one array twice, or keep it.
+      const values = new Float32Array(message.values);
+      post({ ...message, values }, [values.buffer]);
+    } else if (message.type === 'learner-error' && budget.exhausted) {
+      // The kind comes from where the failure happened (the allocation budget saw it), never from its text.
+      post({ ...message, kind: 'memory' });
+    } else {
+      post(message);
     }
-    post({ type: 'learner-done' });
-  } catch (error) {
-    // The kind comes from where the failure happened (the allocation budget saw it), never from its text.
-    const kind = budget.exhausted ? 'memory' : error instanceof LearnerError ? error.kind : 'threw';
-    const message = error instanceof LearnerError ? error.message : `${job.file}: ${String(error)}`;
-    post({ type: 'learner-error', kind, message, layer: error instanceof LearnerError ? error.layer : layer });
   }
 }

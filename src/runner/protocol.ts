@@ -9,9 +9,9 @@
  *
  * Everything here is plain structured-cloneable data.
  */
-import type { LayerStats, LabResult, Verdict, RunnableExercise } from './engine-contract';
+import type { LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck } from './engine-contract';
 
-export type { LayerStats, LabResult, Verdict, RunnableExercise };
+export type { LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck };
 
 /** TF.js backends in the order `auto` tries them. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -72,6 +72,8 @@ export interface RunOutcome {
   verdicts?: Verdict[];
   /** One LabResult per network run, in order (also on an error, for the networks that completed). */
   results?: LabResult[];
+  /** The grader's report, one entry per check (the engine's gradeSubmission), when the grader got that far. */
+  checks?: SubmissionCheck[];
   error?: { kind: RunErrorKind; message: string; layer?: number };
   /** The backend that produced the outcome (undefined if none could start). */
   backend?: BackendName;
@@ -147,5 +149,5 @@ export type FromWorker =
   /** The learner's realm has answered (weights or an error) and is no longer needed. */
   | { type: 'learner-finished'; runId: number }
   | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
-  | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[] }
-  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[] };
+  | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[]; checks: SubmissionCheck[] }
+  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[]; checks?: SubmissionCheck[] };

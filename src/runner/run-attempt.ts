@@ -4,12 +4,12 @@
  * ended the run (verdict, learner error, time-out, crash) into one Attempt.
  */
 import { timeoutMessage } from '../engine/realm-protocol';
-import type { FromWorker, LabResult, RunErrorKind, RunEvent, RunOutcome, RunRequest, ToWorker } from './protocol';
+import type { FromWorker, LabResult, RunErrorKind, RunEvent, RunOutcome, RunRequest, SubmissionCheck, ToWorker } from './protocol';
 import { formatSeconds, type Crash, type GraderWorker } from './sandbox-host';
 
 export type Attempt =
   | { kind: 'done'; msg: FromWorker & { type: 'done' } }
-  | { kind: 'error'; error: NonNullable<RunOutcome['error']>; results?: LabResult[] }
+  | { kind: 'error'; error: NonNullable<RunOutcome['error']>; results?: LabResult[]; checks?: SubmissionCheck[] }
   | { kind: 'cancelled' };
 
 /**
@@ -69,7 +69,8 @@ export function runAttempt(
       flush();
       resolve(value);
     };
-    const fail = (kind: RunErrorKind, message: string, layer?: number, results?: LabResult[]) => settle({ kind: 'error', error: { kind, message, layer }, results });
+    const fail = (kind: RunErrorKind, message: string, layer?: number, results?: LabResult[], checks?: SubmissionCheck[]) =>
+      settle({ kind: 'error', error: { kind, message, layer }, results, checks });
 
     const timer = setTimeout(() => {
       if (learnerFinished) {
@@ -103,7 +104,7 @@ export function runAttempt(
           settle({ kind: 'done', msg });
           return;
         case 'failed':
-          fail(msg.kind, msg.message, msg.layer, msg.results);
+          fail(msg.kind, msg.message, msg.layer, msg.results, msg.checks);
           return;
       }
     };

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { REPO_ROOT } from './harness';
 import { compileLearnerSource } from '../../src/cli/compile';
 import { loadExercise } from '../../src/cli/exercise-files';
@@ -111,26 +111,59 @@ export interface TimedEvent {
 export interface PageRun {
   outcome: RunOutcome;
   events: TimedEvent[];
+  /** The longest time between two animation frames of the page while the run went on. */
+  maxFrameGapMs: number;
+}
+
+type RunArgs = { exercise: Exercise; compiledJs: string; backend?: BackendChoice; prewarm: boolean };
+
+/**
+ * What runs in the page: a runner created there (one per page, kept on window so its warm worker carries
+ * over between calls) runs the learner code; the outcome and the events with their times come back, and
+ * the longest gap between animation frames during the run (a frozen page draws no frames).
+ */
+async function runScript({ exercise, compiledJs, backend, prewarm }: RunArgs): Promise<PageRun> {
+  const w = window as unknown as { initlabRunner: { createRunner: () => any }; testRunner?: any };
+  w.testRunner ??= w.initlabRunner.createRunner();
+  if (prewarm) await w.testRunner.prewarm(backend ?? 'auto').catch(() => undefined);
+  const events: any[] = [];
+  let frames = true;
+  let lastFrame = performance.now();
+  let maxFrameGapMs = 0;
+  const onFrame = (now: number) => {
+    maxFrameGapMs = Math.max(maxFrameGapMs, now - lastFrame);
+    lastFrame = now;
+    if (frames) requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+  const start = performance.now();
+  const outcome = await w.testRunner.run({ exercise, compiledJs, backend }, (event: any) => {
+    events.push({
+      t: performance.now() - start, type: event.type, kind: event.kind, message: event.message, phase: event.phase,
+      layer: event.stats?.index ?? event.layer, backend: event.report?.name,
+    });
+  });
+  frames = false;
+  // Results carry histograms for every layer; the tests need the verdict and the figures only.
+  return { outcome: { ...outcome, results: outcome.results?.map((r: any) => ({ network: r.network, backend: r.backend, layers: r.layers.length })) }, events, maxFrameGapMs };
+}
+
+export async function runInPage(page: Page, request: { exercise: Exercise; compiledJs: string; backend?: BackendChoice; prewarm?: boolean }): Promise<PageRun> {
+  const args: RunArgs = { exercise: request.exercise, compiledJs: request.compiledJs, backend: request.backend, prewarm: request.prewarm ?? true };
+  return page.evaluate(runScript as never, args as never) as Promise<PageRun>;
 }
 
 /**
- * Runs learner code with a runner created in the page (one per page, kept on window so its warm
- * worker carries over between calls) and returns the outcome and the events with their times.
+ * runInPage through a raw DevTools session: Playwright marks a whole page as crashed when one of its
+ * frames' processes dies (the sandbox frame running out of memory), though the page itself lives on.
  */
-export async function runInPage(page: Page, request: { exercise: Exercise; compiledJs: string; backend?: BackendChoice; prewarm?: boolean }): Promise<PageRun> {
-  return page.evaluate(async ({ exercise, compiledJs, backend, prewarm }) => {
-    const w = window as unknown as { initlabRunner: { createRunner: () => any }; testRunner?: any };
-    w.testRunner ??= w.initlabRunner.createRunner();
-    if (prewarm) await w.testRunner.prewarm(backend ?? 'auto').catch(() => undefined);
-    const events: any[] = [];
-    const start = performance.now();
-    const outcome = await w.testRunner.run({ exercise, compiledJs, backend }, (event: any) => {
-      events.push({
-        t: performance.now() - start, type: event.type, kind: event.kind, message: event.message, phase: event.phase,
-        layer: event.stats?.index ?? event.layer, backend: event.report?.name,
-      });
-    });
-    // Results carry histograms for every layer; the tests need the verdict and the figures only.
-    return { outcome: { ...outcome, results: outcome.results?.map((r: any) => ({ network: r.network, backend: r.backend, layers: r.layers.length })) }, events };
-  }, { exercise: request.exercise, compiledJs: request.compiledJs, backend: request.backend, prewarm: request.prewarm ?? true } as never);
+export async function runThroughDevTools(session: CDPSession, request: { exercise: Exercise; compiledJs: string; backend?: BackendChoice }): Promise<PageRun> {
+  const args: RunArgs = { ...request, prewarm: true };
+  return evaluateThroughDevTools(session, `(${runScript.toString()})(${JSON.stringify(args)})`);
+}
+
+export async function evaluateThroughDevTools<T>(session: CDPSession, expression: string): Promise<T> {
+  const reply = await session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+  if (reply.exceptionDetails) throw new Error(`in the page: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+  return reply.result.value as T;
 }
