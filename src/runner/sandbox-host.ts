@@ -24,8 +24,13 @@ import {
 
 /** If the frame does not confirm a termination within this, the whole frame is replaced. */
 const TERMINATE_CONFIRM_MS = 1_000;
-/** A frame that has not answered a ping for this long is dead (its process is gone). */
+/**
+ * A frame that has left this many pings in a row unanswered, over at least FRAME_SILENCE_MS, is dead (its
+ * process is gone). Counting pings, not only time, keeps a page that was itself blocked for a while (its
+ * timer fires once when it resumes, maybe before the queued answer) from declaring a live frame dead.
+ */
 const FRAME_SILENCE_MS = 4_000;
+const UNANSWERED_PINGS = 4;
 const PING_EVERY_MS = 1_000;
 
 const WASM_FILES: Record<string, string> = {
@@ -76,6 +81,7 @@ export class SandboxFrame {
   private readonly terminations = new Map<number, () => void>();
   private lastPong = 0;
   private pingSeq = 0;
+  private unanswered = 0;
   private pinger: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -103,7 +109,10 @@ export class SandboxFrame {
           if (msg.type === 'frame-ready') resolve({ crossOriginIsolated: msg.crossOriginIsolated });
           else if (msg.type === 'worker-error') this.onWorkerError(msg.workerId, msg.message);
           else if (msg.type === 'terminated') this.terminations.get(msg.workerId)?.();
-          else if (msg.type === 'pong') this.lastPong = performance.now();
+          else if (msg.type === 'pong') {
+            this.lastPong = performance.now();
+            this.unanswered = 0;
+          }
         };
         // An opaque origin can only be addressed with '*'; the port makes the rest private.
         this.iframe.contentWindow?.postMessage(CONNECT_MESSAGE, '*', [channel.port2]);
@@ -122,13 +131,14 @@ export class SandboxFrame {
     }
     if (this.pinger || !this.control) return;
     this.lastPong = performance.now();
+    this.unanswered = 0;
     this.pinger = setInterval(() => {
-      // A page in the background gets its timers late: only silence since our own last ping counts.
-      if (performance.now() - this.lastPong > FRAME_SILENCE_MS) {
+      if (this.unanswered >= UNANSWERED_PINGS && performance.now() - this.lastPong > FRAME_SILENCE_MS) {
         this.watch(false);
         this.onFrameDied();
         return;
       }
+      this.unanswered++;
       this.control?.postMessage({ type: 'ping', seq: ++this.pingSeq } satisfies ToFrame);
     }, PING_EVERY_MS);
   }

@@ -72,6 +72,13 @@ async function openExercise(options: { width?: number; theme?: 'light' | 'dark' 
   return tracked;
 }
 
+/** Closes a page opened with openExercise, failing the test on any console error, page error or failed request it saw. */
+async function closeClean(tracked: TrackedPage) {
+  const errors = [...tracked.errors];
+  await tracked.close();
+  expect(errors).toEqual([]);
+}
+
 /**
  * Replaces the editor's text the way a learner pasting code would: select all, delete, paste.
  * (Typing it instead would go through auto-indent and auto-closing brackets and change the code.)
@@ -162,7 +169,7 @@ describe('exercise block', () => {
     await expect(page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`).innerText()).resolves.toContain(firstStarterLine);
     await expect(page.locator(`[data-exercise-id="${exercise.id}"] [role="alert"]`).innerText()).resolves.toMatch(/editor could not load/);
     expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBeGreaterThan(0);
-    await tracked.close();
+    await tracked.close(); // its errors are the blocked chunk's, on purpose
 
     // A lesson page without an exercise never requests Monaco.
     const other = await openPage(browser);
@@ -171,13 +178,12 @@ describe('exercise block', () => {
     const withoutExercise = fs
       .readdirSync(path.join(site.outDir, 'lessons'))
       .find((dir) => !fs.readFileSync(path.join(site.outDir, 'lessons', dir, 'index.html'), 'utf8').includes('data-exercise-id'));
-    if (withoutExercise) {
-      await other.page.goto(`${site.url}/lessons/${withoutExercise}/`);
-      await other.page.mouse.wheel(0, 5000);
-      await other.page.waitForTimeout(1000);
-      expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker/.test(u))).toEqual([]);
-    }
-    await other.close();
+    expect(withoutExercise, 'the built site has a lesson page without an exercise').toBeDefined();
+    await other.page.goto(`${site.url}/lessons/${withoutExercise}/`);
+    await other.page.mouse.wheel(0, 5000);
+    await other.page.waitForTimeout(1000);
+    expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker/.test(u))).toEqual([]);
+    await closeClean(other);
   });
 
   it('types tf. and the learner contract: completions and hover docs come from the .d.ts files', async () => {
@@ -211,7 +217,7 @@ describe('exercise block', () => {
     await expect.poll(async () => page.locator('.monaco-hover').allInnerTexts(), { timeout: 30_000 }).toEqual(
       expect.arrayContaining([expect.stringContaining('Number of inputs each output unit sums over')]),
     );
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('a syntax error is marked with its line and column and nothing runs', async () => {
@@ -228,7 +234,7 @@ describe('exercise block', () => {
     await expect(page.locator('.exercise-backend-report').count()).resolves.toBe(0);
     await expect(page.locator('.exercise-plot').count()).resolves.toBe(0);
     await shoot(page, 'error-light-1280');
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('a wrong initializer fails with the grader\'s diagnostic, plotted', async () => {
@@ -245,7 +251,29 @@ describe('exercise block', () => {
     await expect(page.locator('.exercise-backend-report').innerText()).resolves.toMatch(/^Ran on (WebGPU|WebGL|WASM|CPU)/);
     await expect(page.getByRole('button', { name: 'Show solution' }).getAttribute('class')).resolves.toContain('exercise-button--suggest');
     await shoot(page, 'fail-light-1280');
-    await tracked.close();
+    await closeClean(tracked);
+  });
+
+  it('code that forges a verdict and patches the grader\'s built-ins gets no pass: not on screen, not in progress, not in the sidebar', async () => {
+    const tracked = await openExercise();
+    const { page } = tracked;
+    // The attacks of issue 8: rewrite outgoing messages into a "passed" verdict, make find() see no bad layer.
+    await setCode(page, `export default function init(layer: LayerInfo): Weights {
+  const forged = { type: 'done', runId: 1, verdict: { passed: true, message: 'Passed. (forged)', details: [] }, verdicts: [], results: [], checks: [] };
+  const proto = MessagePort.prototype as any;
+  const original = proto.postMessage;
+  proto.postMessage = function (this: MessagePort, _message: unknown, transfer?: Transferable[]) { return original.call(this, forged, transfer); };
+  Array.prototype.find = function () { return undefined; };
+  return new Float32Array(layer.shape.reduce((a, b) => a * b, 1));
+}
+`);
+    await page.getByRole('button', { name: /^Run/ }).click();
+    expect(await waitForOutcome(page)).toBe('done');
+    await expect(page.locator(`[data-exercise-id="${exercise.id}"] .exercise-verdict`).innerText()).resolves.toMatch(/^Not yet\./);
+    const stored = await page.evaluate((id) => JSON.parse(localStorage.getItem('initlab:progress') ?? '{}').exercises?.[id]?.status, exercise.id);
+    expect(stored).toBe('attempted');
+    await expect(page.locator(`#starlight__sidebar a[href$="${exercise.lessonPath}"] .progress-badge`).getAttribute('data-state')).resolves.not.toBe('passed');
+    await closeClean(tracked);
   });
 
   it('the right initializer passes with Ctrl+Enter; plot, histograms and table are drawn; the sidebar shows it', async () => {
@@ -273,9 +301,9 @@ describe('exercise block', () => {
       .poll(() => page.locator(`#starlight__sidebar a[href$="${exercise.lessonPath}"] .progress-badge`).getAttribute('data-state'), { timeout: 10_000 })
       .toBe('passed');
     // Wait for the reference curve so the screenshot shows it.
-    await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 }).catch(() => {});
+    await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 });
     await shoot(page, 'pass-light-1280');
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('keeps the code across a reload (autosave)', async () => {
@@ -287,7 +315,7 @@ describe('exercise block', () => {
     await page.reload();
     await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
     await expect(editorText(page)).resolves.toContain('// my note');
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('shows hints one at a time', async () => {
@@ -302,7 +330,7 @@ describe('exercise block', () => {
       await expect(root.locator('.exercise-hints li').last().innerText()).resolves.toContain(exercise.hints[i].slice(0, 30));
     }
     await expect(root.getByRole('button', { name: 'No more hints' }).isDisabled()).resolves.toBe(true);
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('reset asks first, and cancelling keeps the code', async () => {
@@ -322,7 +350,7 @@ describe('exercise block', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Replace my code' }).click();
     await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(exercise.starter);
     await expect(editorText(page)).resolves.not.toContain('// keep me');
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('is usable from the keyboard: Escape leaves the editor, Ctrl+M then Tab too', async () => {
@@ -335,7 +363,7 @@ describe('exercise block', () => {
     await page.keyboard.press('Control+m');
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'))).resolves.toBe(false);
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('the editor follows the site theme when it changes', async () => {
@@ -347,7 +375,7 @@ describe('exercise block', () => {
     await expect.poll(() => editor.getAttribute('class')).toMatch(/\bvs-dark\b/);
     await setTheme(page, 'light');
     await expect.poll(() => editor.getAttribute('class')).not.toMatch(/\bvs-dark\b/);
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('exports progress to a file and imports it back; a bad file gets a clear message', async () => {
@@ -379,7 +407,7 @@ describe('exercise block', () => {
     await expect.poll(() => summary.innerText()).toMatch(/1 of \d+ exercises? passed/);
     await expect(summary.locator('[role="status"]').innerText()).resolves.toMatch(/Imported \d+ exercises?.*restored saved code for 1/);
     expect(await page.evaluate((id) => JSON.parse(localStorage.getItem(`initlab:code:${id}`)!).code, exercise.id)).toBe('// exported code');
-    await tracked.close();
+    await closeClean(tracked);
   });
 
   it('screenshots: pass, fail and error in dark, and narrow 390 px', async () => {
@@ -393,11 +421,12 @@ describe('exercise block', () => {
       await setCode(page, exercise.solution);
       await page.getByRole('button', { name: /^Run/ }).click();
       expect(await waitForOutcome(page)).toBe('done');
-      await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 }).catch(() => {});
+      await page.waitForFunction(() => !document.querySelector('.exercise-reference-note'), null, { timeout: 120_000 });
       await shoot(page, `pass-${theme}-${width}`);
       await setCode(page, exercise.wrong?.code ?? exercise.starter);
       await page.getByRole('button', { name: /^Run/ }).click();
-      await page.waitForFunction((id) => document.querySelector(`[data-exercise-id="${id}"] .exercise-island`)?.getAttribute('data-phase') === 'running', exercise.id, { timeout: 30_000 }).catch(() => {});
+      // The verdict on screen was the pass: waiting for "Not yet" waits for this run's own verdict.
+      await expect.poll(() => page.locator(`[data-exercise-id="${exercise.id}"] .exercise-verdict`).innerText(), { timeout: 150_000 }).toMatch(/^Not yet\./);
       expect(await waitForOutcome(page)).toBe('done');
       await shoot(page, `fail-${theme}-${width}`);
       await setCode(page, 'export default function init(layer: LayerInfo): Weights {\n  return layer.fanIn;\n}\n');
@@ -412,7 +441,7 @@ describe('exercise block', () => {
         }, exercise.id);
         expect(overflow).toBe(0);
       }
-      await tracked.close();
+      await closeClean(tracked);
     }
   });
 });
