@@ -49,22 +49,20 @@ describe('with a WebGPU adapter (--enable-unsafe-webgpu: SwiftShader)', () => {
     expect(webgpu?.reason).toMatch(/software adapter.*swiftshader/i);
   });
 
-  it('a lost device is reported and the run is redone on the next backend', async () => {
+  it("the learner's tf is its own: destroying the GPU device it can see loses nothing, and the run on webgpu passes", async () => {
     const exercise = await smallExercise({ timeLimitMs: 120_000 });
-    // The learner's tf is the runner's: on WebGPU, destroying its device is a real device loss.
+    // Before the realms were split, this destroyed the grader's WebGPU device. The learner's realm runs
+    // its own TF.js on the CPU backend: there is no device for it to reach.
     const loseDevice = compile(`
 export default function init(layer: LayerInfo, { tf, random }: InitTools): Weights {
-  if (tf.getBackend() === 'webgpu' && layer.index === 3) (tf.backend() as any).device.destroy();
+  if (tf.getBackend() !== 'cpu') throw new Error('the learner realm runs ' + tf.getBackend());
+  (tf.backend() as any).device?.destroy();
   return random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));
 }`);
     const { outcome, events } = await runInPage(page, { exercise, compiledJs: loseDevice, backend: 'webgpu' });
-    const lost = events.find((e) => e.type === 'error');
-    expect(lost?.kind).toBe('device-lost');
-    expect(lost?.message).toMatch(/lost/i);
-    expect(events.filter((e) => e.type === 'backend').map((e) => e.backend)).toEqual(['webgpu', 'wasm']);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
     expect(outcome.status).toBe('passed');
-    expect(outcome.backend).toBe('wasm');
-    expect(outcome.backendReport?.tried[0]).toMatchObject({ name: 'webgpu', ok: false });
+    expect(outcome.backend).toBe('webgpu');
   });
 });
 

@@ -142,8 +142,10 @@ describe('time limit and responsiveness', () => {
     expect(layers.filter((e) => e.phase === 'forward')).toHaveLength(50);
     expect(layers.filter((e) => e.phase === 'backward')).toHaveLength(50);
     const verdictAt = events.find((e) => e.type === 'verdict')!.t;
-    // Streamed: the first layer arrives long before the verdict, not in one batch at the end.
-    expect(layers[0].t).toBeLessThan(verdictAt / 2);
+    // Streamed while the grader computes, not in one batch at the end: the learner's realm returns every
+    // layer's weights first, then the forward and backward statistics arrive over many animation frames.
+    expect(verdictAt - layers[0].t).toBeGreaterThan(200);
+    expect(new Set(layers.map((e) => Math.round(e.t))).size).toBeGreaterThanOrEqual(10);
     expect(longTasks.filter((d) => d > 200)).toEqual([]);
   });
 });
