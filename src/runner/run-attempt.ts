@@ -77,7 +77,7 @@ export function runAttempt(
         fail('timeout', `stopped after the time limit of ${formatSeconds(timeLimitMs)} while grading: your initializer had returned every layer, but this backend is too slow for the exercise; try another backend`);
         return;
       }
-      const where = initializing ? { layer: initializing.layer, layerName: initializing.name, network: request.exercise.networks.length > 1 ? `network ${initializing.networkIndex + 1}` : undefined } : undefined;
+      const where = initializing ? { layer: initializing.layer, layerName: initializing.name, network: request.exercise.networks.length > 1 ? initializing.network : undefined } : undefined;
       fail('timeout', timeoutMessage(timeLimitMs, where), initializing?.layer);
     }, timeLimitMs);
     cancel = () => settle({ kind: 'cancelled' });

@@ -87,7 +87,7 @@ async function handleRun(request: ToWorker): Promise<void> {
     const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
     const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
     const report = await gradeSubmission(exercise, learnerPortSource(learnerPort!, request.compiledJs, () => send({ type: 'learner-finished', runId })), {
-      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, networkIndex, layer: layer.index, name: layer.name }),
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name }),
       onLayer: (stats, phase, networkIndex) => {
         if (!finished) send({ type: 'layer', runId, network: networkNames[networkIndex], networkIndex, phase, stats });
       },
