@@ -13,23 +13,14 @@
  * layer (backward). The band is the exercise's maxLog10Drift, or the finite-width band from theory.ts.
  */
 import type { Criteria } from './exercise-schema';
-import { resolveInitializer, type InitializerRef } from './initializers';
+import { formatNumber as fmt, formatPercent as pct } from './format';
+import { ACTIVATION_LABELS } from './activations';
+import { initializerLabel, resolveInitializer, type InitializerRef } from './initializers';
 import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
 import type { Activation, LabResult, LayerInfo, LayerStats, Verdict, VerdictCheck } from './types';
 import { recommendedGain } from './variance-scaling';
 import { summarizeWeights, type WeightSummary } from './weight-summary';
 import { weightBounds } from './weight-tolerance';
-
-const ACTIVATION_NAMES: Record<Activation, string> = {
-  linear: 'a linear layer', relu: 'ReLU', leaky_relu: 'leaky ReLU', tanh: 'tanh', sigmoid: 'sigmoid',
-};
-
-const REFERENCE_NAMES: Partial<Record<InitializerRef['name'], string>> = {
-  lecun_normal: 'LeCun normal: √(1/fan_in)', lecun_uniform: 'LeCun uniform: a = √(3/fan_in)',
-  he_normal: 'He normal: √(2/fan_in)', he_uniform: 'He uniform: a = √(6/fan_in)',
-  glorot_normal: 'Glorot normal: √(2/(fan_in + fan_out))', glorot_uniform: 'Glorot uniform: a = √(6/(fan_in + fan_out))',
-  alexnet_normal: 'AlexNet: N(0, 0.01²)',
-};
 
 /** Criteria as they come out of the schema; defaults filled for callers that build them by hand. */
 export type GradingCriteria = Partial<Criteria>;
@@ -247,7 +238,7 @@ function checkFraction(kind: 'saturation' | 'dead', layers: LayerStats[], max: n
     const fraction = kind === 'saturation' ? layer.forward.saturatedFraction : layer.activation === 'relu' ? layer.forward.zeroFraction : 0;
     if (fraction > max) {
       const what = kind === 'saturation'
-        ? `${pct(fraction)} of the ${ACTIVATION_NAMES[layer.activation]} units are saturated (|a| beyond 0.97 of the range), where the gradient all but vanishes`
+        ? `${pct(fraction)} of the ${activationName(layer.activation)} units are saturated (|a| beyond 0.97 of the range), where the gradient all but vanishes`
         : `${pct(fraction)} of the ReLU outputs are zero (dead for this batch)`;
       return { check: kind, passed: false, layer: layer.index, message: `${label(layer)}: ${what}; at most ${pct(max)} is fine. ${stdAdvice(layer, reference)}` };
     }
@@ -261,7 +252,7 @@ function checkWeights(layers: readonly WeighedLayer[], reference: InitializerRef
     const count = layer.shape.reduce((a, b) => a * b, 1);
     const bounds = weightBounds(target, count, layer.fanIn, layers.length, tolerance);
     const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail } = layer.weights;
-    const formula = referenceName(reference);
+    const formula = initializerLabel(reference, fmt);
     const fans = `fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`;
     const fail = (message: string): VerdictCheck => ({ check: 'weights', passed: false, layer: layer.index, message: `${label(layer)}: ${message}` });
     const relative = target.std === 0 ? (std === 0 ? 0 : Infinity) : std / target.std - 1;
@@ -287,13 +278,7 @@ function checkWeights(layers: readonly WeighedLayer[], reference: InitializerRef
       return fail(`your weights do not look normal (${pct(tail)} of them lie beyond 2 std, where a normal has 4.6 % and a normal truncated at 2σ 3.5 %; your largest |w| is ${fmt(maxAbs / std)} std). Draw them from a normal distribution (${formula}).`);
     }
   }
-  return { check: 'weights', passed: true, message: `every layer's weights match ${referenceName(reference)}` };
-}
-
-/** "He normal: √(2/fan_in)", with the gain when there is one: "LeCun normal: √(1/fan_in) × gain 1.67". */
-function referenceName(reference: InitializerRef): string {
-  const name = REFERENCE_NAMES[reference.name] ?? reference.name;
-  return reference.gain !== undefined && reference.gain !== 1 ? `${name} × gain ${fmt(reference.gain)}` : name;
+  return { check: 'weights', passed: true, message: `every layer's weights match ${initializerLabel(reference, fmt)}` };
 }
 
 function sum(values: number[], from: number, to: number): number {
@@ -317,22 +302,14 @@ function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): st
   const yours = Math.abs(mean) > 0.1 * std
     ? `your weights' root mean square is ${fmt(scale)} (mean ${fmt(mean)}, std ${fmt(std)})`
     : `your std is ${fmt(std)}`;
-  return `For fan_in ${layer.fanIn} ${yours}, ${ACTIVATION_NAMES[layer.activation]} needs ≈ ${fmt(needed)}${close}.`;
+  return `For fan_in ${layer.fanIn} ${yours}, ${activationName(layer.activation)} needs ≈ ${fmt(needed)}${close}.`;
+}
+
+/** "ReLU needs ≈ 0.0625", "a linear layer needs ≈ 0.0442". */
+function activationName(activation: Activation): string {
+  return activation === 'linear' ? 'a linear layer' : ACTIVATION_LABELS[activation];
 }
 
 function label(layer: Pick<LayerInfo, 'index' | 'name'>): string {
   return `layer ${layer.index} (${layer.name})`;
-}
-
-/** 3 significant digits; exponent form outside [1e-3, 1e4). */
-export function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e4 || a < 1e-3) return x.toExponential(1).replace('e+', 'e+').replace('.0e', 'e');
-  return String(Number(x.toPrecision(3)));
-}
-
-function pct(x: number): string {
-  return `${Number((100 * x).toPrecision(2))} %`;
 }
