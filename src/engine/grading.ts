@@ -288,21 +288,21 @@ function sum(values: number[], from: number, to: number): number {
 }
 
 /**
- * "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." Weights with a sizeable mean are described by their root
- * mean square, the scale the variance formulas see (constant weights have std 0 but are not small).
+ * "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." Weights with a sizeable mean are told that the mean is the
+ * problem (constant weights have std 0 but are not small).
  */
 function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): string {
   const needed = reference
     ? resolveInitializer(reference, layer.shape).std
     : recommendedGain(layer.activation) / Math.sqrt(layer.fanIn);
   const { weightStd: std, weightMean: mean } = layer.forward;
-  const scale = Math.hypot(std, mean);
-  const ratio = scale / needed;
+  const name = activationName(layer.activation);
+  if (Math.abs(mean) > 0.1 * std) {
+    return `For fan_in ${layer.fanIn} your weights have mean ${fmt(mean)} and std ${fmt(std)}; ${name} needs mean 0 and std ≈ ${fmt(needed)}.`;
+  }
+  const ratio = std / needed;
   const close = ratio > 0.9 && ratio < 1.1 ? ' (close: look at the other layers and at the fans you use)' : '';
-  const yours = Math.abs(mean) > 0.1 * std
-    ? `your weights' root mean square is ${fmt(scale)} (mean ${fmt(mean)}, std ${fmt(std)})`
-    : `your std is ${fmt(std)}`;
-  return `For fan_in ${layer.fanIn} ${yours}, ${activationName(layer.activation)} needs ≈ ${fmt(needed)}${close}.`;
+  return `For fan_in ${layer.fanIn} your std is ${fmt(std)}, ${name} needs ≈ ${fmt(needed)}${close}.`;
 }
 
 /** "ReLU needs ≈ 0.0625", "a linear layer needs ≈ 0.0442". */

@@ -21,19 +21,24 @@ export function summarizeWeights(values: Float32Array, shape: readonly number[])
   // Four independent accumulators: the loop runs at memory speed instead of waiting on one chain of adds.
   // Math.max/min compile to branch-free instructions (≈ 3× faster than compare-and-branch here), but they
   // propagate NaN where the comparisons skip it: a NaN result takes the comparison loop again.
+  // The moments are summed around the first weight (shift): constant weights then have a std of exactly 0, and
+  // a large mean does not cancel the digits of a small spread.
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, max0 = 0, min0 = 0, max1 = 0, min1 = 0;
   const n = values.length;
   const n4 = n - (n % 4);
+  const shift = n > 0 ? values[0] : 0;
   for (let i = 0; i < n4; i += 4) {
     const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
-    s0 += a; s1 += b; s2 += c; s3 += d;
-    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
+    const da = a - shift, db = b - shift, dc = c - shift, dd = d - shift;
+    s0 += da; s1 += db; s2 += dc; s3 += dd;
+    q0 += da * da; q1 += db * db; q2 += dc * dc; q3 += dd * dd;
     max0 = Math.max(max0, a, b); min0 = Math.min(min0, a, b);
     max1 = Math.max(max1, c, d); min1 = Math.min(min1, c, d);
   }
   for (let i = n4; i < n; i++) {
     const a = values[i];
-    s0 += a; q0 += a * a;
+    const da = a - shift;
+    s0 += da; q0 += da * da;
     max0 = Math.max(max0, a); min0 = Math.min(min0, a);
   }
   let max = Math.max(max0, max1), min = Math.min(min0, min1);
@@ -44,8 +49,9 @@ export function summarizeWeights(values: Float32Array, shape: readonly number[])
       if (a > max) max = a; if (a < min) min = a;
     }
   }
-  const mean = (s0 + s1 + s2 + s3) / n;
-  const std = Math.sqrt(Math.max(0, (q0 + q1 + q2 + q3) / n - mean * mean));
+  const shiftedMean = (s0 + s1 + s2 + s3) / n;
+  const mean = shift + shiftedMean;
+  const std = Math.sqrt(Math.max(0, (q0 + q1 + q2 + q3) / n - shiftedMean * shiftedMean));
   const stride = Math.max(1, Math.floor(n / TAIL_SAMPLE));
   let tail = 0, sampled = 0;
   const bound = 2 * std;

@@ -239,3 +239,12 @@ describe('weight messages come before any forward pass', () => {
     );
   });
 });
+
+describe('advice after an overflow, without the symmetry check', () => {
+  it('constant weights are told that their mean is the problem, not their std of 0', async () => {
+    const constant: LearnerInitializer = (layer) => new Float32Array(layer.shape.reduce((a, b) => a * b, 1)).fill(Math.sqrt(2 / layer.fanIn));
+    const result = await runLab({ network: resolveNetwork({ preset: 'mlp', depth: 40, width: 64, activation: 'relu' }), initializer: constant, batch: 4 });
+    const verdict = grade({ symmetry: false, forward: {} }, result);
+    expect(verdict.message).toMatch(/^layer \d+ \(dense\d+\): the pre-activations overflow float32 \(beyond 3\.4e\+38\), exploding\. For fan_in 64 your weights have mean 0\.177 and std 0; ReLU needs mean 0 and std ≈ 0\.177\.$/);
+  });
+});
