@@ -2,12 +2,14 @@
  * Grading: criteria (data, from exercise.json) + a LabResult → a Verdict naming the first layer that fails.
  * Pure: no TF.js, no DOM, no Node built-ins.
  *
- * Checks, in order (the verdict's message is the first failing one):
- *   weight-only checks (finite → symmetry → the weights against the reference), which need no forward pass
- *   (checkWeightsOnly), then overflow → saturation → dead units → forward drift → backward drift.
+ * Checks, in order, by their `check` name (the verdict's message is the first failing one):
+ *   weight-only checks, which need no forward pass (checkWeightsOnly): 'shape' (count of weights, checkWeightsOnly
+ *   only) → 'finite' → 'symmetry' → 'weights' (std, mean, distribution against the reference);
+ *   then 'overflow' → 'saturation' → 'dead' → 'forward' (drift) → 'backward' (drift).
  * The weights come first because they are the cause: constant weights of the right magnitude are reported as
  * identical units, not as the overflow they lead to. A failed weight check also quotes the first overflow or drift
- * it causes. The weight tolerances come from each layer's number of weights (weight-tolerance.ts).
+ * it causes (or the saturation or dead units). The weight tolerances come from each layer's number of weights
+ * (weight-tolerance.ts).
  * Drift is |log10(measured / expected)| per layer. "Expected" is the infinite-width theory for the reference
  * initializer on plain dense nets (theory.ts), otherwise the network's own first layer (forward) or last
  * layer (backward). The band is the exercise's maxLog10Drift, or the finite-width band from theory.ts.
