@@ -63,14 +63,14 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
       details.push(checkDrift('backward', layers, bands.backward, bands.anchoredToTheory, reference));
     }
   }
-  return verdict(details, layers.length);
+  return verdictOf(details, layers.length);
 }
 
 /** The checks that measure what the weights do, as opposed to what they are. */
 const CONSEQUENCES = new Set(['overflow', 'saturation', 'dead', 'forward', 'backward']);
 
 /** The verdict of a list of checks: the first failure (with the overflow or drift a wrong weight causes), or a pass. */
-export function verdict(details: VerdictCheck[], layerCount: number): Verdict {
+export function verdictOf(details: VerdictCheck[], layerCount: number): Verdict {
   const failed = details.find((d) => !d.passed);
   if (failed) {
     // A wrong formula is the cause; an overflow or a drift it produces is the consequence: say both.
