@@ -35,7 +35,8 @@ export interface WeighedLayer extends Pick<LayerInfo, 'index' | 'name' | 'shape'
 /**
  * The checks that need only the weights, before any forward pass: the count of weights per layer, finite values,
  * symmetry breaking and (with criteria.weights) the std, mean and distribution against the reference. The arrays are
- * checked again here whatever produced them.
+ * checked again here whatever produced them: each must be a Float32Array of this realm (postMessage delivers one;
+ * an array made in another realm, a vm context for instance, fails the 'shape' check) with prod(shape) values.
  */
 export function checkWeightsOnly(criteria: GradingCriteria, layers: readonly LayerInfo[], weights: readonly Float32Array[]): VerdictCheck[] {
   const counts = checkCounts(layers, weights);
