@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
 import { compileLearnerSource, CompileError } from '../../src/cli/compile';
 import { EXERCISES_DIR, listExerciseIds, readExerciseFolder } from '../../src/cli/exercise-files';
-import { nodeAnswerGrader } from '../../src/cli/grade-answer';
+import { nodeAnswerGrader } from '../../src/cli/grader-pool';
 import {
   checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise, type AnswerGrader,
 } from '../../src/engine/index';
