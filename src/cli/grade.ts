@@ -1,5 +1,6 @@
 /**
  * npm run grade -- <exercise-id> <file.ts | folder> [--json] [--seed N] [--backend wasm|cpu] [--jobs N]
+ *                   [--time-limit S] [--memory-mb MB]
  *
  * Grades a learner's initializer file, or every .ts file of a folder (a class's submissions, in parallel on
  * all cores), against a shipped exercise. Each file is type-checked as the exercise editor does, its code
@@ -18,9 +19,15 @@ import { loadExercise, listExerciseIds } from './exercise-files';
 import { GraderCrash, GraderPool } from './grader-pool';
 import { fileStatus, gradeReportJson, summaryLine, type GradedFile } from './json-report';
 
-const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts | folder> [--json] [--seed N] [--backend wasm|cpu] [--jobs N]';
+const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts | folder> [--json] [--seed N] [--backend wasm|cpu] [--jobs N] [--time-limit S] [--memory-mb MB]';
 
-interface Args { id: string; target: string; json: boolean; seed?: number; backend?: NodeBackend; jobs?: number }
+interface Args {
+  id: string; target: string; json: boolean; seed?: number; backend?: NodeBackend; jobs?: number;
+  /** Overrides the exercise's time limit (seconds of wall-clock time: raise it on a slow or busy machine). */
+  timeLimit?: number;
+  /** The heap each learner's code may use. */
+  memoryMb?: number;
+}
 
 class UsageError extends Error {}
 
@@ -30,6 +37,8 @@ function parseArgs(argv: string[]): Args {
   let seed: number | undefined;
   let backend: NodeBackend | undefined;
   let jobs: number | undefined;
+  let timeLimit: number | undefined;
+  let memoryMb: number | undefined;
   const wholeNumber = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs an integer ≥ ${min}, got "${value ?? ''}"`);
@@ -40,6 +49,8 @@ function parseArgs(argv: string[]): Args {
     if (arg === '--json') json = true;
     else if (arg === '--seed') seed = wholeNumber('--seed', argv[++i], 0);
     else if (arg === '--jobs') jobs = wholeNumber('--jobs', argv[++i], 1);
+    else if (arg === '--time-limit') timeLimit = wholeNumber('--time-limit', argv[++i], 1);
+    else if (arg === '--memory-mb') memoryMb = wholeNumber('--memory-mb', argv[++i], 64);
     else if (arg === '--backend') {
       const value = argv[++i];
       if (value !== 'wasm' && value !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got "${value}"`);
@@ -49,7 +60,7 @@ function parseArgs(argv: string[]): Args {
     else positional.push(arg);
   }
   if (positional.length !== 2) throw new UsageError(`expected an exercise id and a file or folder, got ${positional.length} argument(s)`);
-  return { id: positional[0], target: positional[1], json, seed, backend, jobs };
+  return { id: positional[0], target: positional[1], json, seed, backend, jobs, timeLimit, memoryMb };
 }
 
 /** The .ts files to grade: the file itself, or the folder's .ts files (not .d.ts), sorted. */
@@ -103,7 +114,8 @@ async function gradeAll(exercise: Exercise, files: string[], args: Args, onGrade
     return await Promise.all(files.map(async (file): Promise<GradedFile> => {
       try {
         const source = await readFile(file, 'utf8');
-        return { file, outcome: await pool.grade(exercise, source, file, { seed: args.seed }) };
+        const options = { seed: args.seed, memoryMb: args.memoryMb, timeLimitMs: args.timeLimit === undefined ? undefined : args.timeLimit * 1000 };
+        return { file, outcome: await pool.grade(exercise, source, file, options) };
       } catch (error) {
         const reason = error instanceof GraderCrash ? error.message
           : `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;

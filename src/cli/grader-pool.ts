@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AnswerGrader, Exercise } from '../engine/index';
 import type { NodeBackend } from './backend';
-import type { GradeOutcome, GradeSourceOptions } from './grade-source';
+import type { GradeOutcome } from './grade-source';
 import type { GradeJob, GraderReply, GraderWorkerData } from './grade-worker';
 import { learnerRealmCode } from './learner-realm-code';
 
@@ -34,6 +34,7 @@ type Pending = GradeJob & { resolve: (outcome: GradeOutcome) => void; reject: (e
 
 export class GraderPool {
   readonly size: number;
+  private readonly backend: NodeBackend | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 0;
@@ -42,8 +43,6 @@ export class GraderPool {
     this.size = Math.max(1, options.size ?? os.availableParallelism());
     this.backend = options.backend;
   }
-
-  private readonly backend: NodeBackend | undefined;
 
   grade(exercise: Exercise, source: string, file: string, options: GradeJob['options'] = {}): Promise<GradeOutcome> {
     return new Promise((resolve, reject) => {
