@@ -68,7 +68,7 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
 }
 
 /** What a layer's expected value and band depend on: its structure, not its measurements. */
-export type BandLayer = Pick<LayerStats, 'kind' | 'residual' | 'fanIn' | 'shape' | 'activation'>;
+export type BandLayer = Pick<LayerStats, 'kind' | 'residual' | 'fanIn' | 'shape' | 'activation' | 'negativeSlope'>;
 
 /** The measured values a self-anchored curve starts from: layer 1's Var(y) and the last layer's Var(∂L/∂y). */
 export interface DriftAnchors {
@@ -99,12 +99,13 @@ export interface DriftBands {
  */
 export function driftBands(criteria: GradingCriteria, layers: readonly BandLayer[], anchors: DriftAnchors): DriftBands {
   const reference = criteria.reference as InitializerRef | undefined;
-  const plainDense = layers.every((l) => l.kind === 'dense' && !l.residual);
-  const anchoredToTheory = !!reference && plainDense && layers.length > 0;
-  const theory = anchoredToTheory
+  const allDense = layers.every((l) => l.kind === 'dense');
+  const forwardTarget = criteria.forward?.target;
+  const anchoredToTheory = ((!!reference && allDense) || forwardTarget !== undefined) && layers.length > 0;
+  const theory = anchoredToTheory && reference && allDense
     ? meanField(layers.map((l) => ({
-      fanIn: l.fanIn, units: l.shape[1], activation: l.activation,
-      weightVariance: resolveInitializer(reference!, l.shape).std ** 2,
+      fanIn: l.fanIn, units: l.shape[1], activation: l.activation, negativeSlope: l.negativeSlope, residual: l.residual,
+      weightVariance: resolveInitializer(reference, l.shape).std ** 2,
     })))
     : null;
   // The finite-width walk of log-variance adds κ/n per layer passed, n that layer's width (units/filters).
@@ -115,8 +116,8 @@ export function driftBands(criteria: GradingCriteria, layers: readonly BandLayer
       const walked = anchoredToTheory
         ? phase === 'forward' ? sum(spread, 0, i + 1) : sum(spread, i, n)
         : phase === 'forward' ? sum(spread, 1, i + 1) : sum(spread, i, n - 1);
-      const expected = theory
-        ? phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]
+      const expected = phase === 'forward' && forwardTarget !== undefined ? forwardTarget
+        : theory ? phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]
         : (phase === 'forward' ? anchors.firstPreVar : anchors.lastGradPreVar) ?? NaN;
       return { expected, band: maxLog10Drift ?? finiteWidthBand(walked) };
     });
@@ -253,7 +254,7 @@ function sum(values: number[], from: number, to: number): number {
 function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): string {
   const needed = reference
     ? resolveInitializer(reference, layer.shape).std
-    : recommendedGain(layer.activation) / Math.sqrt(layer.fanIn);
+    : recommendedGain(layer.activation, layer.negativeSlope) / Math.sqrt(layer.fanIn);
   const yours = layer.forward.weightStd;
   const ratio = yours / needed;
   const verdict = ratio > 0.9 && ratio < 1.1 ? ' (close: look at the other layers and at the fans you use)' : '';

@@ -8,7 +8,16 @@ export type Activation = 'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid';
 export type WeightLayerKind = 'dense' | 'conv2d';
 
 export type LayerSpec =
-  | { kind: 'dense'; units: number; activation: Activation; bias?: boolean; residual?: boolean; name?: string }
+  | {
+      kind: 'dense';
+      units: number;
+      activation: Activation;
+      /** leaky_relu only: the slope a for negative inputs, φ(y) = a·y for y < 0. Default 0.01 (PyTorch's). */
+      negativeSlope?: number;
+      bias?: boolean;
+      residual?: boolean;
+      name?: string;
+    }
   | {
       kind: 'conv2d';
       filters: number;
@@ -17,6 +26,8 @@ export type LayerSpec =
       /** 'valid' (no padding), 'same' (output = ceil(input / stride)) or a symmetric zero padding in pixels. */
       padding?: 'same' | 'valid' | number;
       activation: Activation;
+      /** leaky_relu only: the slope a for negative inputs. Default 0.01. */
+      negativeSlope?: number;
       bias?: boolean;
       name?: string;
     }
@@ -27,6 +38,9 @@ export type LayerSpec =
 export interface NetworkSpec {
   name: string;
   input: number[];
+  /** Mean and std of the inputs x ~ N(inputMean, inputStd²) the lab pushes through. Default 0 and 1. */
+  inputMean?: number;
+  inputStd?: number;
   layers: LayerSpec[];
 }
 
@@ -43,6 +57,8 @@ export interface LayerInfo {
   fanIn: number;
   fanOut: number;
   activation: Activation;
+  /** leaky_relu layers only: the slope a for negative inputs (φ(y) = a·y for y < 0); absent for other activations. */
+  negativeSlope?: number;
   /** Total number of weight layers in the network. */
   depth: number;
   /** Shape of one example entering this layer (no batch axis): dense [n]; conv2d [h, w, c]. */
@@ -102,6 +118,8 @@ export interface LayerStats {
   name: string;
   kind: WeightLayerKind;
   activation: Activation;
+  /** leaky_relu layers only: the slope for negative inputs. */
+  negativeSlope?: number;
   fanIn: number;
   fanOut: number;
   shape: number[];
