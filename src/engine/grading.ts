@@ -225,6 +225,14 @@ function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance
           message: `${label(layer)}: your largest |w| is ${fmt(maxAbs)}, well inside the limit a = ${fmt(limit)} (${formula}, with ${fans}); a uniform U(−a, a) fills the whole range.`,
         };
       }
+    } else if (target.distribution === 'orthogonal') {
+      const defect = layer.forward.weightOrthogonalityDefect;
+      if (defect > 1e-3) {
+        return {
+          check: 'weights', passed: false, layer: layer.index,
+          message: `${label(layer)}: your weights are not orthogonal: a random vector's length changes by ${pct(defect)} through them, where an orthogonal matrix × gain keeps it exactly (×${fmt(target.gain)}). Use random.orthogonal(layer.shape, gain).`,
+        };
+      }
     } else if (target.distribution === 'normal' || target.distribution === 'truncated_normal') {
       // A normal (plain or truncated at 2σ and rescaled) reaches beyond 2.2 std; a uniform stops at √3 ≈ 1.73 std.
       if (maxAbs < 2.2 * std || tail < 0.015) {

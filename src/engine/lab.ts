@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createLayerInputs } from './layer-inputs';
+import { orthogonalityDefect } from './orthogonality';
 import { callInitializer, learnerRandom, type LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
 import { LEAKY_RELU_SLOPE, weightLayers } from './networks';
@@ -503,7 +504,7 @@ function sampleColumns(units: number, count: number, random: Random): number[] {
   return all.slice(0, count).sort((a, b) => a - b);
 }
 
-export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
+export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical' | 'weightOrthogonalityDefect'>;
 
 /** Tail fractions are estimated on at most this many evenly spaced weights (plenty for a ±1 % estimate). */
 const TAIL_SAMPLE = 1 << 18;
@@ -545,6 +546,7 @@ export function summarizeWeights(values: Float32Array, shape: readonly number[])
   return {
     weightMean: mean, weightStd: std, weightMaxAbs: Math.max(max, -min), weightTailFraction: tail / sampled,
     unitsIdentical: unitsIdentical(values, shape[shape.length - 1]),
+    weightOrthogonalityDefect: orthogonalityDefect(values, shape),
   };
 }
 

@@ -98,6 +98,8 @@ export interface ForwardStats {
   weightTailFraction: number;
   /** True when every unit (last axis of the weight shape) got identical weights: symmetry is never broken. */
   unitsIdentical: boolean;
+  /** |‖W·v‖ / (gain·‖v‖) − 1| for random probes v (see orthogonality.ts): ≈ 0 for orthogonal weights; NaN when not measured. */
+  weightOrthogonalityDefect: number;
   /** True when y_l or a_l holds ±Inf/NaN (float32 overflow): the statistics above are then Infinity. */
   overflow: boolean;
 }

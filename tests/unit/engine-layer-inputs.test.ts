@@ -41,9 +41,9 @@ describe('createLayerInputs', () => {
     expect(Math.abs(mean - 0.5)).toBeLessThan((5 * 2) / Math.sqrt(x.length));
     expect(Math.abs(std / 2 - 1)).toBeLessThan(5 / Math.sqrt(2 * x.length));
     const layers = weightLayers(network);
-    let h = tf.tensor2d(seen[0], [batch, 12]);
+    let h: tf.Tensor = tf.tensor2d(seen[0], [batch, 12]);
     for (let l = 0; l < 2; l++) {
-      const y = tf.matMul(h, tf.tensor2d(weights[l], layers[l].shape as [number, number]));
+      const y = tf.matMul(h as tf.Tensor2D, tf.tensor2d(weights[l], layers[l].shape as [number, number]));
       const a = l === 0 ? tf.leakyRelu(y, 0.3) : tf.tanh(y);
       h = layers[l].residual ? tf.add(h, a) : a;
       const expected = h.dataSync();
