@@ -11,7 +11,7 @@ import { parseFrontmatter } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import { z } from 'astro/zod';
 import rehypeKatexStrict from '../../src/markdown/rehype-katex-strict.mjs';
-import { frontmatterIssues, isLessonEntry, lessonFields, pageSchema } from '../../src/site/page-schema';
+import { frontmatterIssues, isLessonEntry, lessonFields, pageSchema, unknownFrontmatterKeys } from '../../src/site/page-schema';
 import { relativeTo, type ContentRoot } from './content-root';
 import type { Problem } from './problems';
 
@@ -96,6 +96,7 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
   const isLesson = isLessonEntry(id);
   const checks = [frontmatterSchema.safeParse(frontmatter), ...(isLesson ? [lessonFields.safeParse(frontmatter)] : [])];
   const seen = new Set<string>();
+  for (const { field, message } of unknownFrontmatterKeys(frontmatter)) problems.push({ file, where: `frontmatter field \`${field}\``, message });
   for (const result of checks) {
     if (result.success) continue;
     // The lesson fields are in both schemas (optional in one): report each issue once.

@@ -110,6 +110,11 @@ export const criteriaSchema = z
         stdTolerance: z.number().positive().max(1),
         /** Also check the shape of the distribution (bounds of a uniform, tails of a normal). Default true. */
         distribution: z.boolean().default(true),
+        /**
+         * Valid initializers this exercise does not ask for: weights that match one get "that is <name>, <reason>"
+         * instead of the plain failure (see alternatives.ts).
+         */
+        alternatives: z.array(z.object({ initializer: initializerRefSchema, reason: z.string().min(1) }).strict()).optional(),
       })
       .strict()
       .optional(),

@@ -11,6 +11,8 @@
  */
 import type { Criteria } from './exercise-schema';
 import { resolveInitializer, type InitializerRef } from './initializers';
+import { recognizeAlternative } from './alternatives';
+import { perLayerFactorSentence, targetStdSentence } from './drift-explanations';
 import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
 import type { Activation, LabResult, LayerStats, Verdict, VerdictCheck } from './types';
 import { recommendedGain } from './variance-scaling';
@@ -23,7 +25,7 @@ const REFERENCE_NAMES: Partial<Record<InitializerRef['name'], string>> = {
   lecun_normal: 'LeCun normal: √(1/fan_in)', lecun_uniform: 'LeCun uniform: a = √(3/fan_in)',
   he_normal: 'He normal: √(2/fan_in)', he_uniform: 'He uniform: a = √(6/fan_in)',
   glorot_normal: 'Glorot normal: √(2/(fan_in + fan_out))', glorot_uniform: 'Glorot uniform: a = √(6/(fan_in + fan_out))',
-  alexnet_normal: 'AlexNet: N(0, 0.01²)',
+  alexnet_normal: 'AlexNet: N(0, 0.01²)', orthogonal: 'orthogonal',
 };
 
 /** Criteria as they come out of the schema; defaults filled for callers that build them by hand. */
@@ -46,7 +48,7 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
     firstPreVar: layers[0]?.forward.preVar,
     lastGradPreVar: layers[layers.length - 1]?.backward?.gradPreVar,
   });
-  if (bands.forward) details.push(checkDrift('forward', layers, bands.forward, bands.anchoredToTheory, reference));
+  if (bands.forward) details.push(checkDrift('forward', layers, bands.forward, bands.anchoredToTheory, reference, criteria.forward?.target));
   if (bands.backward) {
     if (!result.backward) {
       details.push({ check: 'backward', passed: false, message: 'the backward pass did not run (it is needed for this exercise)' });
@@ -59,7 +61,10 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
   if (failed) {
     // A wrong formula is the cause; a drift it produces is the consequence: say both.
     const consequence = failed.check === 'weights' ? details.find((d) => !d.passed && (d.check === 'forward' || d.check === 'backward')) : undefined;
-    const message = consequence ? `${failed.message} As a result, ${consequence.message}` : failed.message;
+    const alternative = failed.check === 'weights' ? recognizeAlternative(criteria.weights?.alternatives, layers, criteria.weights!.stdTolerance) : undefined;
+    const message = alternative
+      ? `${label(layers[(failed.layer ?? 1) - 1])}: that is ${referenceName(alternative.initializer)}, ${alternative.reason}`
+      : consequence ? `${failed.message} As a result, ${consequence.message}` : failed.message;
     return { passed: false, message, firstBadLayer: failed.layer, details };
   }
   const summary = details.filter((d) => d.check === 'forward' || d.check === 'backward').map((d) => d.message);
@@ -142,6 +147,11 @@ function checkOverflow(result: LabResult, reference: InitializerRef | undefined)
 function checkSymmetry(layers: LayerStats[]): VerdictCheck {
   const layer = layers.find((l) => l.forward.unitsIdentical);
   if (!layer) return { check: 'symmetry', passed: true, message: 'every layer breaks the symmetry between its units' };
+  if (layer.residual && layer.activation !== 'relu' && layer.forward.weightStd === 0 && layer.forward.weightMean === 0) {
+    // The skip connection carries distinct values to every unit, so a zero branch still gets distinct gradients
+    // (unless φ'(0) = 0, as for ReLU, where the branch gets none at all).
+    return { check: 'symmetry', passed: false, layer: layer.index, message: `${label(layer)}: this branch is all zeros, so the block starts as the identity, as in Fixup and SkipInit: a valid start, but this exercise asks for small random branches.` };
+  }
   const units = layer.shape[layer.shape.length - 1];
   const value = layer.forward.weightStd === 0 ? ` (every weight = ${fmt(layer.forward.weightMean)})` : '';
   return {
@@ -152,7 +162,7 @@ function checkSymmetry(layers: LayerStats[]): VerdictCheck {
 
 function checkDrift(
   phase: 'forward' | 'backward', layers: LayerStats[], bands: LayerBand[], anchoredToTheory: boolean,
-  reference: InitializerRef | undefined,
+  reference: InitializerRef | undefined, target?: number,
 ): VerdictCheck {
   const quantity = phase === 'forward' ? 'Var(y)' : 'Var(∂L/∂y)';
   let worst = 0;
@@ -169,7 +179,7 @@ function checkDrift(
         : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected)}), more than the ×${fmt(10 ** band)} allowed`;
       return {
         check: phase, passed: false, layer: layer.index,
-        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation}. ${stdAdvice(layer, reference)}`,
+        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation}. ${target !== undefined ? targetStdSentence(layer, measured, target) : stdAdvice(layer, reference)}${perLayerFactorSentence(phase, layers, i)}`,
       };
     }
     worst = Math.max(worst, Math.abs(drift));
