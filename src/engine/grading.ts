@@ -61,7 +61,9 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
   if (failed) {
     // A wrong formula is the cause; a drift it produces is the consequence: say both.
     const consequence = failed.check === 'weights' ? details.find((d) => !d.passed && (d.check === 'forward' || d.check === 'backward')) : undefined;
-    const alternative = failed.check === 'weights' ? recognizeAlternative(criteria.weights?.alternatives, layers, criteria.weights!.stdTolerance) : undefined;
+    // Weights that are a listed valid alternative get named, whichever check their difference trips first.
+    const alternative = failed.check !== 'overflow' && failed.check !== 'symmetry' && criteria.weights
+      ? recognizeAlternative(criteria.weights.alternatives, layers, criteria.weights.stdTolerance) : undefined;
     const message = alternative
       ? `${label(layers[(failed.layer ?? 1) - 1])}: that is ${referenceName(alternative.initializer)}, ${alternative.reason}`
       : consequence ? `${failed.message} As a result, ${consequence.message}` : failed.message;

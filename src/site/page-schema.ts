@@ -9,8 +9,11 @@ import { docsSchema } from '@astrojs/starlight/schema';
 
 /** Fields every page under content/lessons/ must have; other pages (landing page, guide) may omit them. */
 export const lessonFields = z.object({
-  /** Position in the course, 1-based. */
-  order: z.number().int().positive(),
+  /**
+   * Position in the course. Lessons are numbered by rank of `order` (src/site/lesson-numbers.ts), so any
+   * increasing positive numbers work: `order: 4.5` inserts a lesson between 4 and 5 without renumbering.
+   */
+  order: z.number().positive(),
   /** What the learner can do after the lesson; at least one. */
   objectives: z.array(z.string().min(1)).min(1),
   /** What the learner should know first (may be empty). */
