@@ -6,7 +6,13 @@
  * only recognizes the weights. Pure: no TF.js, no DOM.
  */
 import { resolveInitializer, type InitializerRef } from './initializers';
-import type { LayerStats } from './types';
+import type { ForwardStats } from './types';
+
+/** A layer as far as recognizing its weights goes: its shape and the summary of its weights. */
+export interface SummarizedLayer {
+  shape: readonly number[];
+  weights: Pick<ForwardStats, 'weightStd' | 'weightMean' | 'weightMaxAbs' | 'weightTailFraction' | 'weightOrthogonalityDefect'>;
+}
 
 export interface Alternative {
   initializer: InitializerRef;
@@ -18,13 +24,13 @@ export interface Alternative {
  * The first alternative every layer's weights match: std within `tolerance` of its std, mean ≈ 0, and the
  * distribution's shape (a uniform's bound, a normal's tails; orthogonal weights by their orthogonality).
  */
-export function recognizeAlternative(alternatives: readonly Alternative[] | undefined, layers: readonly LayerStats[], tolerance: number): Alternative | undefined {
+export function recognizeAlternative(alternatives: readonly Alternative[] | undefined, layers: readonly SummarizedLayer[], tolerance: number): Alternative | undefined {
   return alternatives?.find((alternative) => layers.length > 0 && layers.every((layer) => matches(alternative.initializer, layer, tolerance)));
 }
 
-function matches(ref: InitializerRef, layer: LayerStats, tolerance: number): boolean {
+function matches(ref: InitializerRef, layer: SummarizedLayer, tolerance: number): boolean {
   const target = resolveInitializer(ref, layer.shape);
-  const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail, weightOrthogonalityDefect: defect } = layer.forward;
+  const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail, weightOrthogonalityDefect: defect } = layer.weights;
   // A sample std of N weights is off by ≈ 1/√(2N) relative: on a small layer (64 × 10) 5 of those exceed 5 %.
   const size = layer.shape.reduce((a, b) => a * b, 1);
   const allowed = Math.max(tolerance, 5 / Math.sqrt(2 * size));
