@@ -60,7 +60,7 @@ describe.each(SHIPPED)('exercise %s', (id) => {
   }
 });
 
-it('the worker-thread grader agrees on lecun-tanh', async () => {
+it('the Node grader (grader threads, each file in its own learner realm) agrees on lecun-tanh', async () => {
   const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + 'lecun-tanh'), nodeAnswerGrader());
   expect(report.answers.filter((a) => !a.ok).map((a) => a.problem)).toEqual([]);
 });
