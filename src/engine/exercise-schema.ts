@@ -21,9 +21,12 @@ const mlpRef = z
     width: positiveInt.optional(),
     widths: z.array(positiveInt).min(1).optional(),
     activation,
+    negativeSlope: z.number().min(0).max(1).optional(),
     bias: z.boolean().optional(),
     residual: z.boolean().optional(),
     inputSize: positiveInt.optional(),
+    inputMean: z.number().optional(),
+    inputStd: z.number().positive().optional(),
     name: z.string().optional(),
   })
   .strict()
@@ -40,17 +43,20 @@ const alexnetRef = z
   .strict();
 
 const layerSpec = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dense'), units: positiveInt, activation, bias: z.boolean().optional(), residual: z.boolean().optional(), name: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('dense'), units: positiveInt, activation, negativeSlope: z.number().min(0).max(1).optional(), bias: z.boolean().optional(), residual: z.boolean().optional(), name: z.string().optional() }).strict(),
   z.object({
     kind: z.literal('conv2d'), filters: positiveInt, kernel: positiveInt, stride: positiveInt.optional(),
     padding: z.union([z.literal('same'), z.literal('valid'), z.number().int().nonnegative()]).optional(),
-    activation, bias: z.boolean().optional(), name: z.string().optional(),
+    activation, negativeSlope: z.number().min(0).max(1).optional(), bias: z.boolean().optional(), name: z.string().optional(),
   }).strict(),
   z.object({ kind: z.literal('maxpool'), size: positiveInt, stride: positiveInt, name: z.string().optional() }).strict(),
   z.object({ kind: z.literal('flatten'), name: z.string().optional() }).strict(),
 ]);
 
-const networkSpec = z.object({ name: z.string().min(1), input: z.array(positiveInt).min(1), layers: z.array(layerSpec).min(1) }).strict();
+const networkSpec = z.object({
+  name: z.string().min(1), input: z.array(positiveInt).min(1), inputMean: z.number().optional(), inputStd: z.number().positive().optional(),
+  layers: z.array(layerSpec).min(1),
+}).strict();
 
 export const networkRefSchema = z.union([mlpRef, alexnetRef, networkSpec]);
 export type NetworkRef = z.infer<typeof networkRefSchema>;
@@ -82,6 +88,11 @@ const driftBand = z
   })
   .strict();
 
+const forwardBand = driftBand.extend({
+  /** The Var(y) every layer should have (e.g. 1), instead of the theory or layer 1. */
+  target: z.number().positive().optional(),
+}).strict();
+
 export const criteriaSchema = z
   .object({
     /** Examples pushed through the network. */
@@ -94,7 +105,7 @@ export const criteriaSchema = z
      * Omit it for open exercises: "needs" is then γ/√fan_in with the activation's recommended gain γ (variance-scaling.ts).
      */
     reference: initializerRefSchema.optional(),
-    forward: driftBand.optional(),
+    forward: forwardBand.optional(),
     backward: driftBand.optional(),
     /** Checks on the weights themselves, against `reference`. */
     weights: z
@@ -106,6 +117,11 @@ export const criteriaSchema = z
         stdTolerance: z.number().positive().max(1),
         /** Also check the shape of the distribution (bounds of a uniform, tails of a normal). Default true. */
         distribution: z.boolean().default(true),
+        /**
+         * Valid initializers this exercise does not ask for: weights that match one get "that is <name>, <reason>"
+         * instead of the plain failure (see alternatives.ts).
+         */
+        alternatives: z.array(z.object({ initializer: initializerRefSchema, reason: z.string().min(1) }).strict()).optional(),
       })
       .strict()
       .optional(),

@@ -23,7 +23,13 @@ export interface LearnerJob {
   /** Seeds the learner's `random` (one stream per network, derived from this). */
   seed: number;
   /** Every network of the exercise, in order, with its weight layers (plain data). */
-  networks: Array<{ name: string; layers: LayerInfo[] }>;
+  networks: Array<{
+    name: string;
+    layers: LayerInfo[];
+    /** The network's inputs x ~ N(inputMean, inputStd²) (default 0, 1), for `layerInputs()` (see layer-inputs.ts). */
+    inputMean?: number;
+    inputStd?: number;
+  }>;
 }
 
 /** Learner realm → grader. */
@@ -64,7 +70,7 @@ export function parseFromLearner(data: unknown): FromLearner | null {
       if (typeof message.kind !== 'string' || !LEARNER_ERROR_KINDS.has(message.kind) || typeof message.message !== 'string') return null;
       const layer = message.layer === undefined ? undefined : isIndex(message.layer) ? message.layer : null;
       if (layer === null) return null;
-      return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: message.message.slice(0, 2000), layer };
+      return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: plainLine(message.message), layer };
     }
     case 'learner-ready':
       return { type: 'learner-ready' };
@@ -73,6 +79,15 @@ export function parseFromLearner(data: unknown): FromLearner | null {
     default:
       return null;
   }
+}
+
+/**
+ * A learner's error message as one plain line of at most 2000 characters: text the learner controls (what its
+ * code threw) must not start lines of its own ("PASS: …") or carry terminal escapes into a report.
+ */
+function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.slice(0, 2000).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
 /** The one wording of a time-out, wherever the initializer was when time ran out. */

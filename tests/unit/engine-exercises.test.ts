@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
 import { compileLearnerSource, CompileError } from '../../src/cli/compile';
 import { EXERCISES_DIR, listExerciseIds, readExerciseFolder } from '../../src/cli/exercise-files';
-import { nodeAnswerGrader } from '../../src/cli/grade-answer';
+import { nodeAnswerGrader } from '../../src/cli/grader-pool';
 import {
   checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise, type AnswerGrader,
 } from '../../src/engine/index';
@@ -60,7 +60,7 @@ describe.each(SHIPPED)('exercise %s', (id) => {
   }
 });
 
-it('the worker-thread grader agrees on lecun-tanh', async () => {
+it('the Node grader (grader threads, each file in its own learner realm) agrees on lecun-tanh', async () => {
   const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + 'lecun-tanh'), nodeAnswerGrader());
   expect(report.answers.filter((a) => !a.ok).map((a) => a.problem)).toEqual([]);
 });
