@@ -63,7 +63,7 @@ describe('a forged verdict never counts', () => {
     const patch = `
       Array.prototype.find = function () { return undefined; };
       Array.prototype.some = function () { return false; };
-      Array.prototype.every = function () { return true; };
+      (Array.prototype as any).every = function () { return true; };
       Math.abs = () => 0; Math.max = () => 0; Math.min = () => 0;
       Number.isFinite = () => true;`;
     const { outcome } = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(attacking(patch)), backend: 'wasm' });

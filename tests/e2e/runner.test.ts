@@ -65,7 +65,8 @@ describe('learner code is isolated from the page, its storage and the network', 
     // A nested worker would get a fresh global scope (fetch, indexedDB back) and a thread of its own that
     // outlives the run, so the learner's realm has no Worker at all.
     const escapes = `
-      import("${server.url}/__probe/dynamic-import").catch(() => undefined);
+      // Through Function: TypeScript's CommonJS output would turn a literal import() into require().
+      (new Function('url', 'return import(url)') as (url: string) => Promise<unknown>)("${server.url}/__probe/dynamic-import").catch(() => undefined);
       new Worker(URL.createObjectURL(new Blob(["fetch('${server.url}/__probe/nested-fetch')"])));`;
     const exercise = await smallExercise();
     const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(escapes)), backend: 'wasm' });

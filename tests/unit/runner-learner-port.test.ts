@@ -41,10 +41,10 @@ const answer = (source: string) => (port: MessagePort, job: LearnerJob) => {
 
 describe('the learner port as the grader sees it', () => {
   it("grades an honest realm's He weights as passed and a zero answer as failed, stopping the realm once", async () => {
-    const he = await gradeOverChannel(answer('export default (layer, { random }) => random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));'));
+    const he = await gradeOverChannel(answer('export default (layer: LayerInfo, { random }: InitTools): Weights => random.normal(layer.shape, 0, Math.sqrt(2 / layer.fanIn));'));
     expect(he.report.passed).toBe(true);
     expect(he.closed).toBe(1);
-    const zeros = await gradeOverChannel(answer('export default (layer) => new Float32Array(layer.shape[0] * layer.shape[1]);'));
+    const zeros = await gradeOverChannel(answer('export default (layer: LayerInfo): Weights => new Float32Array(layer.shape[0] * layer.shape[1]);'));
     expect(zeros.report.passed).toBe(false);
     expect(zeros.report.error).toBeUndefined(); // valid weights that fail the checks
   });
