@@ -168,7 +168,7 @@ describe('runaway memory', () => {
     const huge = compile(`
 export default function init(layer: LayerInfo, { tf }: InitTools): Weights {
   const big = tf.zeros([65536, 65536]);
-  return tf.add(tf.randomNormal(layer.shape, 0, Math.sqrt(2 / layer.fanIn)), tf.sum(big));
+  return tf.add(tf.randomNormal([...layer.shape], 0, Math.sqrt(2 / layer.fanIn)), tf.sum(big));
 }`);
     const { outcome } = await runInPage(page, { exercise, compiledJs: huge, backend: 'wasm' });
     expect(outcome.status).toBe('error');
