@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { evaluateInitializerModule, LearnerError, runExercise, type Exercise } from '../engine/index';
+import { loadDataset } from '../data/load';
 import { setupBackend, tf, type NodeBackend } from './backend';
 
 interface Job {
@@ -32,6 +33,7 @@ async function main(job: Job): Promise<void> {
   const outcome = await runExercise(job.exercise, initializer, {
     seed: job.seed,
     batch: job.batch,
+    loadDataset,
     onInitLayer: (layer, network) => port.postMessage({ type: 'init-layer', index: layer.index, name: layer.name, network }),
     onLayer: (stats, phase, network) => port.postMessage({ type: 'layer', index: stats.index, name: stats.name, phase, network }),
   });

@@ -8,6 +8,10 @@ import { grade } from './grading';
 import type { InitializerRef } from './initializers';
 import { runLab } from './lab';
 import { LearnerError, type LearnerInitializer } from './learner-api';
+import type { Dataset } from './datasets';
+import { initializeWeights } from './lab';
+import { trainAndGrade } from './train-grading';
+import type { TrainResult } from './train';
 import type { LabResult, LayerInfo, LayerStats, Verdict } from './types';
 
 export interface ExerciseRunOptions {
@@ -17,6 +21,8 @@ export interface ExerciseRunOptions {
   batch?: number;
   onLayer?: (stats: LayerStats, phase: 'forward' | 'backward', network: number) => void;
   onInitLayer?: (layer: LayerInfo, network: number) => void;
+  /** Loads a shipped dataset by name (Node and browser differ); needed by exercises with a `train` criterion. */
+  loadDataset?: (name: 'digits' | 'spirals') => Promise<Dataset>;
 }
 
 export interface ExerciseOutcome {
@@ -27,6 +33,8 @@ export interface ExerciseOutcome {
   results: LabResult[];
   /** Set when the learner's code itself was rejected (threw, wrong shape, NaN, …). */
   error?: { kind: LearnerError['kind']; layer?: number };
+  /** Training runs of a `train` criterion, one per seed graded. */
+  training?: TrainResult[];
 }
 
 /** Runs an initializer on every network of an exercise and grades it; the first failing network decides. */
@@ -60,7 +68,35 @@ export async function runExercise(
     verdicts.push(verdict);
     if (!verdict.passed) return { passed: false, message: prefix + verdict.message, verdicts, results };
   }
-  return { passed: true, message: verdicts.map((v, i) => (verdicts.length > 1 ? `${results[i].network}: ` : '') + v.message).join('\n'), verdicts, results };
+  const message = verdicts.map((v, i) => (verdicts.length > 1 ? `${results[i].network}: ` : '') + v.message).join('\n');
+  if (!criteria.train) return { passed: true, message, verdicts, results };
+  return runTrainCriterion(exercise, criteria.train, initializer, options, { verdicts, results });
+}
+
+/** After the weight and variance checks pass: train each network from the answer's weights (see train-grading.ts). */
+async function runTrainCriterion(
+  exercise: Exercise, criterion: NonNullable<Exercise['criteria']['train']>, initializer: LearnerInitializer | InitializerRef,
+  options: ExerciseRunOptions, done: Pick<ExerciseOutcome, 'verdicts' | 'results'>,
+): Promise<ExerciseOutcome> {
+  if (!options.loadDataset) throw new Error(`${exercise.id}: the train criterion needs a dataset loader (ExerciseRunOptions.loadDataset)`);
+  const dataset = await options.loadDataset(criterion.dataset);
+  const training: TrainResult[] = [];
+  for (const ref of exercise.networks) {
+    const network = resolveNetwork(ref);
+    const prefix = exercise.networks.length > 1 ? `${network.name}: ` : '';
+    try {
+      const { verdict, runs } = await trainAndGrade({ criterion, network, dataset, weightsForSeed: (seed) => initializeWeights(network, initializer, seed) });
+      training.push(...runs);
+      done.verdicts.push(verdict);
+      if (!verdict.passed) return { passed: false, message: prefix + verdict.message, ...done, training };
+    } catch (error) {
+      if (error instanceof LearnerError) {
+        return { passed: false, message: prefix + error.message, ...done, training, error: { kind: error.kind, layer: error.layer } };
+      }
+      throw error;
+    }
+  }
+  return { passed: true, message: done.verdicts.slice(-exercise.networks.length).map((v) => v.message).join('\n'), ...done, training };
 }
 
 /** The files of one exercise folder: paths relative to the folder ("exercise.json", "wrong/x.ts") → text. */
