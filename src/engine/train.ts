@@ -24,7 +24,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from './datasets';
 import type { InitializerRef } from './initializers';
-import { activate, activationDerivative, convFilterGradient, initializeWeights, labRandomStreams, maxPoolGradient, nextTask } from './lab';
+import {
+  activate, activationDerivative, convFilterGradient, initializeWeights, labRandomStreams, maxPoolGradient, nextTask, summarizeWeights,
+} from './lab';
 import type { LearnerInitializer } from './learner-api';
 import { weightLayers } from './networks';
 import type { Random } from './random';
@@ -53,8 +55,12 @@ export interface TrainOptions {
   onPoint?: (point: TrainPoint) => void;
   /** Checked before every step; true ends the run early (`stopped`). */
   shouldStop?: () => boolean;
+  /** Report per layer whether all units are still identical at each point (reads the weights back: small nets). */
+  trackSymmetry?: boolean;
   /** Return the trained weights too (`finalWeights`). */
   keepWeights?: boolean;
+  /** Inputs (standardized like the dataset, row-major) to classify with the trained network: `predictions`. */
+  predict?: Float32Array;
 }
 
 export interface LayerTrainStats {
@@ -62,6 +68,8 @@ export interface LayerTrainStats {
   gradNorm: number;
   /** ‖ΔW_l‖ / ‖W_l‖ for this step's update (Infinity when W_l = 0 and the update is not). */
   updateRatio: number;
+  /** With `trackSymmetry`: every unit of the layer has identical weights after this step (symmetry unbroken). */
+  unitsIdentical?: boolean;
 }
 
 export interface TrainPoint {
@@ -92,6 +100,8 @@ export interface TrainResult {
   wallMs: number;
   /** The weights after the last step, when `keepWeights` was set. */
   finalWeights?: Float32Array[];
+  /** The predicted class of each row of `predict` after the last step (a decision boundary). */
+  predictions?: Int32Array;
 }
 
 interface Trainable {
@@ -127,6 +137,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lossCount = 0;
   let step = 0;
   let finalWeights: Float32Array[] | undefined;
+  let predictions: Int32Array | undefined;
   try {
     for (; step < steps; step++) {
       if (options.shouldStop?.()) {
@@ -160,6 +171,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const [g, u, w] = await Promise.all([read(gradNorms), read(updateNorms), read(weightNorms)]);
         tf.dispose([...gradNorms, ...before, ...updateNorms, ...weightNorms]);
         stats = g.map((gradNorm, i) => ({ gradNorm, updateRatio: w[i] > 0 ? u[i] / w[i] : u[i] > 0 ? Infinity : 0 }));
+        if (options.trackSymmetry) {
+          for (let i = 0; i < params.length; i++) {
+            stats[i].unitsIdentical = summarizeWeights((await params[i].weights.data()) as Float32Array, params[i].info.shape).unitsIdentical;
+          }
+        }
       } else {
         optimizer.applyGradients(grads);
       }
@@ -174,6 +190,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       await nextTask();
     }
+    if (options.predict) predictions = await predictClasses(network, params, options.predict, dataset.inputShape);
     if (options.keepWeights) finalWeights = await Promise.all(params.map(async (p) => (await p.weights.data()) as Float32Array));
   } finally {
     optimizer.dispose();
@@ -195,6 +212,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       : { loss: NaN, heldOutAccuracy: NaN, heldOutLoss: NaN },
     wallMs: now() - started,
     finalWeights,
+    predictions,
   };
 }
 
@@ -317,6 +335,14 @@ async function evaluate(network: NetworkSpec, params: Trainable[], x: tf.Tensor,
   const [l, a] = await Promise.all([loss.data(), accuracy.data()]);
   tf.dispose([loss, accuracy]);
   return { heldOutLoss: l[0], heldOutAccuracy: a[0] };
+}
+
+async function predictClasses(network: NetworkSpec, params: Trainable[], inputs: Float32Array, inputShape: number[]): Promise<Int32Array> {
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const classes = tf.tidy(() => tf.argMax(forward(network, params, tf.tensor(inputs, [inputs.length / size, ...inputShape])), 1));
+  const values = (await classes.data()) as Int32Array;
+  classes.dispose();
+  return values;
 }
 
 function checkHead(network: NetworkSpec, dataset: Dataset): void {
