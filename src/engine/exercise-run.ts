@@ -78,7 +78,9 @@ async function runTrainCriterion(
   exercise: Exercise, criterion: NonNullable<Exercise['criteria']['train']>, initializer: LearnerInitializer | InitializerRef,
   options: ExerciseRunOptions, done: Pick<ExerciseOutcome, 'verdicts' | 'results'>,
 ): Promise<ExerciseOutcome> {
-  if (!options.loadDataset) throw new Error(`${exercise.id}: the train criterion needs a dataset loader (ExerciseRunOptions.loadDataset)`);
+  if (!options.loadDataset) {
+    throw new Error(`${exercise.id} trains the network on ${criterion.dataset}, and this runner has no dataset loader (ExerciseRunOptions.loadDataset): grade it with \`npm run grade -- ${exercise.id} <file.ts>\``);
+  }
   const dataset = await options.loadDataset(criterion.dataset);
   const training: TrainResult[] = [];
   for (const ref of exercise.networks) {

@@ -52,7 +52,7 @@ async function trainAndWait(widget: Locator): Promise<void> {
   const train = widget.getByRole('button', { name: 'Train' });
   await train.focus();
   await train.press('Enter');
-  await expect.poll(() => widget.locator('.widget-train__status').textContent(), { timeout: 120_000 }).toMatch(/^Done: /);
+  await expect.poll(() => widget.locator('.widget-train__status').textContent(), { timeout: 120_000 }).toMatch(/^Done/);
 }
 
 const lossChartPixels = (widget: Locator) => widget.locator('.widget-chart canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
@@ -63,9 +63,8 @@ test('trains; the curves change with the init; the table alternative has the num
   await chooseInits(widget, [/^\s*He/]);
   await trainAndWait(widget);
   const heReadout = await widget.locator('.widget-train__readout').textContent();
-  expect(heReadout).toMatch(/He: Var = 2\/fan_in: loss [\d.]+ → [\d.]+, held-out accuracy [\d.]+ %/);
-  const heAccuracy = Number(/held-out accuracy ([\d.]+) %/.exec(heReadout!)![1]);
-  expect(heAccuracy).toBeGreaterThan(60);
+  // The numbers lesson 1 quotes (measured in Node on WASM, seed 1) are what the widget measures in the browser.
+  expect(heReadout).toContain('He: Var = 2/fan_in: loss 3.33 → 0.47, held-out accuracy 83.3 %');
   const hePixels = await lossChartPixels(widget);
 
   await chooseInits(widget, [/N\(0, 0\.01²\)/]);

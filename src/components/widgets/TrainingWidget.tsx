@@ -136,7 +136,7 @@ export default function TrainingWidget({
         <span class="widget-train__status" aria-live="polite">
           {status.kind === 'idle' && (inits.length === 0 ? 'Pick at least one initialization.' : 'Press Train.')}
           {running && `Training ${currentInit ? TRAIN_INIT_LABELS[currentInit] : ''}: ${doneSteps} of ${totalSteps} steps${backend ? ` (${backend})` : ''}`}
-          {status.kind === 'done' && (status.stopped ? `Stopped after ${doneSteps} of ${totalSteps} steps.` : `Done: ${totalSteps} steps${backend ? ` on ${backend}` : ''}.`)}
+          {status.kind === 'done' && (status.stopped ? `Stopped after ${doneSteps} of ${totalSteps} steps.` : `Done${backend ? ` (TF.js ${backend})` : ''}.`)}
           {status.kind === 'error' && `Training failed: ${status.message}`}
         </span>
       </div>
@@ -169,7 +169,7 @@ export default function TrainingWidget({
             (curves[init] ?? []).map((p) => [
               `${TRAIN_INIT_LABELS[init]}, step ${p.step}`,
               p.step,
-              formatNumber(p.loss),
+              formatLoss(p.loss),
               `${(100 * p.heldOutAccuracy).toFixed(1)} %`,
               formatNumber(p.layers[0].gradNorm),
               formatNumber(p.layers[p.layers.length - 1].gradNorm),
@@ -197,7 +197,12 @@ function Curves({ inits, curves }: { inits: TrainInit[]; curves: Partial<Record<
   const accuracy = aligned(inits, curves, (p) => p.heldOutAccuracy);
   const series = (colors: { series: string[] }) => [
     {},
-    ...inits.map((init) => ({ label: TRAIN_INIT_LABELS[init], stroke: colors.series[TRAIN_INITS.indexOf(init)], width: 2 })),
+    ...inits.map((init) => {
+      const stroke = colors.series[TRAIN_INITS.indexOf(init)];
+      // A run that diverged at step 1 has a single point: draw it as a dot, a line needs two.
+      const few = (curves[init]?.length ?? 0) < 3;
+      return { label: TRAIN_INIT_LABELS[init], stroke, width: 2, points: { show: few, size: 8, fill: stroke } };
+    }),
   ];
   return (
     <div class="widget-train__charts">
@@ -241,7 +246,7 @@ function Readout({ inits, curves, outcomes }: { inits: TrainInit[]; curves: Part
         const identical = hidden.filter((l) => l.unitsIdentical).length;
         return (
           <li>
-            <strong>{TRAIN_INIT_LABELS[init]}</strong>: loss {formatNumber(first.loss)} → {formatNumber(last.loss)}, held-out accuracy {(100 * last.heldOutAccuracy).toFixed(1)} %
+            <strong>{TRAIN_INIT_LABELS[init]}</strong>: loss {formatLoss(first.loss)} → {formatLoss(last.loss)}, held-out accuracy {(100 * last.heldOutAccuracy).toFixed(1)} %
             {outcome?.diverged ? <> — <strong>diverged at step {outcome.diverged.step}</strong> (loss {String(outcome.diverged.loss)})</> : ''}
             {identical > 0 ? <> — <strong>symmetric</strong>: at step {last.step} all units are identical in {identical} of {hidden.length} hidden layers</> : ''}
             {zeroLayers > 0 ? <> — gradient exactly 0 in {zeroLayers} of {first.layers.length} layers at step 0</> : ''}
@@ -251,6 +256,11 @@ function Readout({ inits, curves, outcomes }: { inits: TrainInit[]; curves: Part
       })}
     </ul>
   );
+}
+
+/** Losses near chance read as 2.30 (ln 10), as the lessons quote them; huge ones in the usual notation. */
+function formatLoss(x: number): string {
+  return Number.isFinite(x) && Math.abs(x) < 1e4 ? x.toFixed(2) : formatNumber(x);
 }
 
 /** log10 of a gradient norm mapped to a colour from dark (small) to bright (large); exact zeros drawn as a neutral grey. */
