@@ -50,7 +50,8 @@ export async function reportTrainingBench(reps: number, backends: string[]): Pro
   const w = TRAINING_WORKLOAD;
   console.log(`\n(t) training: MLP ${w.depth}×${w.width} ReLU, ${w.steps} steps SGD+momentum, batch ${w.batch}, digits, a point every ${w.every} steps`);
   for (const backend of backends) {
-    await setupBackend(backend as 'wasm' | 'cpu');
+    if (backend === 'wasm') await setupBackend();
+    else await tf.setBackend(backend);
     if (tf.getBackend() !== backend) {
       console.log(`  ${backend}: not available`);
       continue;
