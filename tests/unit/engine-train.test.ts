@@ -10,6 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
+import { compileLearnerSource } from '../../src/cli/compile';
+import { EXERCISES_DIR, readExerciseFolder } from '../../src/cli/exercise-files';
+import { checkExercise, evaluateInitializerModule, LearnerError, runExercise } from '../../src/engine/index';
 import { loadDigits, loadDataset } from '../../src/data/load';
 import { DIGITS_COUNT, spiralsDataset, type Dataset } from '../../src/engine/datasets';
 import { initializeWeights } from '../../src/engine/lab';
@@ -179,4 +182,21 @@ describe('training runs', () => {
     const network = classifierMlp({ depth: 3, width: 32, activation: 'relu', inputSize: 64, classes: 5 });
     await expect(train({ ...base(), network, initializer: { name: 'he_normal' }, seed: 1 })).rejects.toThrow('must be dense with 10 units');
   });
+});
+
+describe('exercise train-deep-relu (what check:content runs, in-process)', () => {
+  it('the solution reaches the accuracy on both seeds; the starter and each wrong answer fail with their message', async () => {
+    const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + 'train-deep-relu'), async (exercise, source, file) => {
+      try {
+        const init = evaluateInitializerModule(compileLearnerSource(source, file), file, tf);
+        return await runExercise(exercise, init, { loadDataset });
+      } catch (error) {
+        if (error instanceof LearnerError) return { passed: false, message: error.message };
+        throw error;
+      }
+    });
+    expect([...report.problems, ...report.answers.filter((a) => !a.ok).map((a) => a.problem)]).toEqual([]);
+    expect(report.answers.map((a) => a.file).sort()).toEqual(['solution.ts', 'starter.ts', 'wrong/lecun.ts', 'wrong/std-one.ts', 'wrong/tiny.ts', 'wrong/zeros.ts']);
+    expect(report.answers.find((a) => a.role === 'solution')!.message).toMatch(/^Passed: after 200 steps on digits 8×8, seeds 1, 2: held-out accuracy/);
+  }, 300_000);
 });
