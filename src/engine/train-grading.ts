@@ -5,7 +5,7 @@
  * are handed in (Node and the browser load them their own way).
  */
 import type { Dataset } from './datasets';
-import type { TrainCriterion } from './exercise-schema';
+import type { Exercise, TrainCriterion } from './exercise-schema';
 import { fmt } from './grading';
 import { train, type TrainResult } from './train';
 import type { NetworkSpec, Verdict, VerdictCheck } from './types';
@@ -40,6 +40,22 @@ export async function trainAndGrade(options: TrainExerciseOptions): Promise<{ ve
     if (!checkRun(criterion, run).passed) break;
   }
   return { verdict: gradeTraining(criterion, runs), runs };
+}
+
+/**
+ * The train criterion as one check, for a grading path that has the answer's validated weights of one seed
+ * (submission.ts's weight-criterion seam): every criterion seed trains from these weights with its own batch
+ * order. Null when the exercise has no train criterion.
+ */
+export async function trainCriterionCheck(
+  input: { exercise: Exercise; network: NetworkSpec; weights: Float32Array[] },
+  loadDataset: (name: TrainCriterion['dataset']) => Promise<Dataset>,
+): Promise<VerdictCheck | null> {
+  const criterion = input.exercise.criteria.train;
+  if (!criterion) return null;
+  const dataset = await loadDataset(criterion.dataset);
+  const { verdict } = await trainAndGrade({ criterion, network: input.network, dataset, weightsForSeed: () => input.weights });
+  return { check: 'train', passed: verdict.passed, message: verdict.message, layer: verdict.firstBadLayer };
 }
 
 /** The verdict on training runs, one per seed (in the criterion's order). */

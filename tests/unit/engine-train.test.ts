@@ -12,13 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
 import { compileLearnerSource } from '../../src/cli/compile';
 import { EXERCISES_DIR, readExerciseFolder } from '../../src/cli/exercise-files';
-import { checkExercise, evaluateInitializerModule, LearnerError, runExercise } from '../../src/engine/index';
+import { checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise } from '../../src/engine/index';
+import { resolveNetwork } from '../../src/engine/exercise-schema';
 import { loadDigits, loadDataset } from '../../src/data/load';
 import { DIGITS_COUNT, spiralsDataset, type Dataset } from '../../src/engine/datasets';
 import { initializeWeights } from '../../src/engine/lab';
 import { LEAKY_RELU_SLOPE, weightLayers } from '../../src/engine/networks';
 import { batchGradients, train } from '../../src/engine/train';
-import { gradeTraining } from '../../src/engine/train-grading';
+import { gradeTraining, trainCriterionCheck } from '../../src/engine/train-grading';
 import { classifierMlp, digitsConvNet } from '../../src/engine/train-networks';
 import type { NetworkSpec } from '../../src/engine/types';
 
@@ -200,3 +201,12 @@ describe('exercise train-deep-relu (what check:content runs, in-process)', () =>
     expect(report.answers.find((a) => a.role === 'solution')!.message).toMatch(/^Passed: after 200 steps on digits 8×8, seeds 1, 2: held-out accuracy/);
   }, 300_000);
 });
+
+it('trainCriterionCheck (the seam for the one grading path) trains from the given weights: LeCun fails with the stall verdict', async () => {
+  const folder = await readExerciseFolder(EXERCISES_DIR + 'train-deep-relu');
+  const exercise = parseExerciseJson(folder.files['exercise.json'], 'train-deep-relu');
+  const network = resolveNetwork(exercise.networks[0]);
+  const check = await trainCriterionCheck({ exercise, network, weights: initializeWeights(network, { name: 'lecun_normal' }, 1) }, loadDataset);
+  expect(check?.passed).toBe(false);
+  expect(check?.message).toMatch(/^The network did not learn enough \(seed 1\): held-out accuracy is [\d.]+ % after 200 steps \(needed ≥ 75\.0 %\)/);
+}, 120_000);
