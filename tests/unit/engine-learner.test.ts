@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
-import { compileLearnerSource, CompileError } from '../../src/cli/compile';
-import { gradeAnswer } from '../../src/cli/grade-answer';
+import { compileLearnerSource, CompileError, transpileLearnerSource } from '../../src/cli/compile';
+import { gradeSource } from '../../src/cli/grade-source';
 import { loadExercise } from '../../src/cli/exercise-files';
 import { evaluateInitializerModule, LearnerError, mlp, runLab, type LearnerInitializer } from '../../src/engine/index';
 
@@ -108,7 +108,7 @@ describe('what the initializer returns', () => {
 });
 
 describe('loading a learner file', () => {
-  const load = (source: string) => evaluateInitializerModule(compileLearnerSource(source, 'answer.ts'), 'answer.ts', tf);
+  const load = (source: string) => evaluateInitializerModule(transpileLearnerSource(source, 'answer.ts'), 'answer.ts', tf);
 
   it('finds export default and export function init', () => {
     expect(typeof load('export default function init(layer: LayerInfo) { return []; }')).toBe('function');
@@ -132,7 +132,7 @@ describe('loading a learner file', () => {
   });
 });
 
-describe('time limit (worker thread)', () => {
+describe('time limit (the learner realm runs in its own worker thread)', () => {
   it('stops an endless loop and names the layer it was filling', async () => {
     const exercise = await loadExercise('lecun-tanh');
     const source = `export default function init(layer: LayerInfo, { random }: InitTools): Weights {
@@ -140,10 +140,10 @@ describe('time limit (worker thread)', () => {
       return random.normal(layer.shape, 0, Math.sqrt(1 / layer.fanIn));
     }`;
     const started = Date.now();
-    const outcome = await gradeAnswer(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
+    const outcome = await gradeSource(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
     expect(outcome.passed).toBe(false);
-    expect(outcome.error).toEqual({ kind: 'timeout', layer: 3 });
-    expect(outcome.message).toBe('layer 3 (dense3): your initializer did not return within the time limit of 1.5 s (an endless loop?)');
+    expect(outcome.error).toEqual({ kind: 'timeout', layer: 3, network: 0 });
+    expect(outcome.message).toBe('your initializer was still working on layer 3 (dense3) after 1.5 s: too slow, or an endless loop');
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
