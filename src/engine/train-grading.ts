@@ -6,7 +6,7 @@
  */
 import type { Dataset } from './datasets';
 import type { Exercise, TrainCriterion } from './exercise-schema';
-import { fmt } from './grading';
+import { formatNumber as fmt } from './format';
 import { train, type TrainResult } from './train';
 import type { NetworkSpec, Verdict, VerdictCheck } from './types';
 
