@@ -8,7 +8,7 @@
  */
 // The editor API with only the TypeScript language and the editing features an exercise uses: not
 // `import 'monaco-editor'`, which registers every language, CSS/HTML/JSON language services with their
-// workers, and the diff editor. The TypeScript service starts its one worker itself (new Worker(new URL(…))).
+// workers, and the diff editor.
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/typescript/register';
 import * as typescriptLanguage from 'monaco-editor/languages/features/typescript/register';
@@ -50,10 +50,13 @@ declare global {
   }
 }
 
-// Same-origin worker script (emitted by Vite), so it loads under COOP/COEP. Only the editor's own worker is
-// asked for here: the TypeScript service creates its worker directly.
+// Same-origin worker scripts (emitted by Vite), so they load under COOP/COEP. The TypeScript worker is the very
+// file Monaco's TypeScript service names in its own `new Worker(new URL(…))`, so Vite emits it once, not twice.
 self.MonacoEnvironment = {
-  getWorker() {
+  getWorker(_moduleId: string, label: string) {
+    if (label === 'typescript' || label === 'javascript') {
+      return new Worker(new URL('../../../node_modules/monaco-editor/esm/vs/languages/features/typescript/ts.worker.js', import.meta.url), { type: 'module' });
+    }
     return new EditorWorker();
   },
 };
