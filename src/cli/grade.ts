@@ -6,7 +6,7 @@
  * Exit code: 0 passed, 1 failed, 2 bad input (usage, unknown exercise, unreadable or uncompilable file).
  */
 import { readFile } from 'node:fs/promises';
-import { fmt, type LabResult } from '../engine/index';
+import { formatNumber as fmt, type LabResult } from '../engine/index';
 import type { NodeBackend } from './backend';
 import { gradeAnswer, type NodeGradeOutcome } from './grade-answer';
 import { loadExercise, listExerciseIds } from './exercise-files';

@@ -3,11 +3,15 @@
  * what was expected and what was found. Pure: no TF.js, no Node built-ins.
  */
 import { z } from 'zod';
+import { ACTIVATIONS } from './activations';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers';
 import { alexnet, describeLayers, mlp } from './networks';
 import type { NetworkSpec } from './types';
 
-const activation = z.enum(['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
+export const activationSchema = z.enum(ACTIVATIONS);
+/** An activation function's name; the list is ACTIVATIONS (activations.ts). */
+export type Activation = z.infer<typeof activationSchema>;
+const activation = activationSchema;
 const positiveInt = z.number().int().positive();
 
 const mlpRef = z
@@ -87,7 +91,7 @@ export const criteriaSchema = z
     /**
      * The initializer the exercise teaches. Used for the expected variance curve (infinite-width theory for
      * dense nets), for the weight checks and for "your std vs what the layer needs" in messages.
-     * Omit it for open exercises: "needs" then comes from the activation's gain (He for ReLU, LeCun otherwise).
+     * Omit it for open exercises: "needs" is then γ/√fan_in with the activation's recommended gain γ (variance-scaling.ts).
      */
     reference: initializerRefSchema.optional(),
     forward: driftBand.optional(),
@@ -95,7 +99,10 @@ export const criteriaSchema = z
     /** Checks on the weights themselves, against `reference`. */
     weights: z
       .object({
-        /** Allowed relative error of each layer's std, e.g. 0.05 for ±5 %. */
+        /**
+         * Scientific tolerance of each layer's std, e.g. 0.01 for ±1 %; the grader adds the layer's sampling noise
+         * (weight-tolerance.ts), so a correct answer fails with probability below 1e-4.
+         */
         stdTolerance: z.number().positive().max(1),
         /** Also check the shape of the distribution (bounds of a uniform, tails of a normal). Default true. */
         distribution: z.boolean().default(true),

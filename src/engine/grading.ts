@@ -2,46 +2,55 @@
  * Grading: criteria (data, from exercise.json) + a LabResult → a Verdict naming the first layer that fails.
  * Pure: no TF.js, no DOM, no Node built-ins.
  *
- * Checks, in order (the verdict's message is the first failing one):
- *   overflow → symmetry → saturation → dead units → the weights themselves → forward drift → backward drift
- * (a failed weight check also quotes the first drift it causes).
+ * Checks, in order, by their `check` name (the verdict's message is the first failing one):
+ *   weight-only checks, which need no forward pass (checkWeightsOnly): 'shape' (count of weights, checkWeightsOnly
+ *   only) → 'finite' → 'symmetry' → 'weights' (std, mean, distribution against the reference);
+ *   then 'overflow' → 'saturation' → 'dead' → 'forward' (drift) → 'backward' (drift).
+ * The weights come first because they are the cause: constant weights of the right magnitude are reported as
+ * identical units, not as the overflow they lead to. A failed weight check also quotes the first overflow or drift
+ * it causes (or the saturation or dead units). The weight tolerances come from each layer's number of weights
+ * (weight-tolerance.ts).
  * Drift is |log10(measured / expected)| per layer. "Expected" is the infinite-width theory for the reference
  * initializer on plain dense nets (theory.ts), otherwise the network's own first layer (forward) or last
  * layer (backward). The band is the exercise's maxLog10Drift, or the finite-width band from theory.ts.
  */
 import type { Criteria } from './exercise-schema';
-import { resolveInitializer, type InitializerRef } from './initializers';
+import { formatNumber as fmt, formatPercent as pct } from './format';
+import { ACTIVATION_LABELS } from './activations';
+import { initializerLabel, resolveInitializer, type InitializerRef } from './initializers';
 import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
-import type { Activation, LabResult, LayerStats, Verdict, VerdictCheck } from './types';
+import type { Activation, LabResult, LayerInfo, LayerStats, Verdict, VerdictCheck } from './types';
 import { recommendedGain } from './variance-scaling';
-
-const ACTIVATION_NAMES: Record<Activation, string> = {
-  linear: 'a linear layer', relu: 'ReLU', leaky_relu: 'leaky ReLU', tanh: 'tanh', sigmoid: 'sigmoid',
-};
-
-const REFERENCE_NAMES: Partial<Record<InitializerRef['name'], string>> = {
-  lecun_normal: 'LeCun normal: √(1/fan_in)', lecun_uniform: 'LeCun uniform: a = √(3/fan_in)',
-  he_normal: 'He normal: √(2/fan_in)', he_uniform: 'He uniform: a = √(6/fan_in)',
-  glorot_normal: 'Glorot normal: √(2/(fan_in + fan_out))', glorot_uniform: 'Glorot uniform: a = √(6/(fan_in + fan_out))',
-  alexnet_normal: 'AlexNet: N(0, 0.01²)',
-};
+import { summarizeWeights, type WeightSummary } from './weight-summary';
+import { weightBounds } from './weight-tolerance';
 
 /** Criteria as they come out of the schema; defaults filled for callers that build them by hand. */
 export type GradingCriteria = Partial<Criteria>;
 
+/** A weight layer as the weight-only checks see it: its structure and the summary of its weights. */
+export interface WeighedLayer extends Pick<LayerInfo, 'index' | 'name' | 'shape' | 'fanIn' | 'fanOut' | 'activation'> {
+  weights: WeightSummary;
+}
+
+/**
+ * The checks that need only the weights, before any forward pass: the count of weights per layer, finite values,
+ * symmetry breaking and (with criteria.weights) the std, mean and distribution against the reference. The arrays are
+ * checked again here whatever produced them.
+ */
+export function checkWeightsOnly(criteria: GradingCriteria, layers: readonly LayerInfo[], weights: readonly Float32Array[]): VerdictCheck[] {
+  const counts = checkCounts(layers, weights);
+  if (!counts.passed) return [counts];
+  return [counts, ...weightChecks(criteria, layers.map((layer, i) => ({ ...layer, weights: summarizeWeights(weights[i], layer.shape) })))];
+}
+
+/** Grades a lab run: the weight-only checks on the weights it used, then the checks on its forward and backward pass. */
 export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
-  const details: VerdictCheck[] = [];
   const layers = result.layers;
   const reference = criteria.reference as InitializerRef | undefined;
-
+  const details: VerdictCheck[] = weightChecks(criteria, layers.map((layer) => ({ ...layer, weights: layer.forward })));
   details.push(checkOverflow(result, reference));
-  if (criteria.symmetry ?? true) details.push(checkSymmetry(layers));
   if (criteria.maxSaturatedFraction !== undefined) details.push(checkFraction('saturation', layers, criteria.maxSaturatedFraction, reference));
   if (criteria.maxDeadFraction !== undefined) details.push(checkFraction('dead', layers, criteria.maxDeadFraction, reference));
-  if (criteria.weights) {
-    if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
-    details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
-  }
   const bands = driftBands(criteria, layers, {
     firstPreVar: layers[0]?.forward.preVar,
     lastGradPreVar: layers[layers.length - 1]?.backward?.gradPreVar,
@@ -54,17 +63,37 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
       details.push(checkDrift('backward', layers, bands.backward, bands.anchoredToTheory, reference));
     }
   }
+  return verdict(details, layers.length);
+}
 
+/** The checks that measure what the weights do, as opposed to what they are. */
+const CONSEQUENCES = new Set(['overflow', 'saturation', 'dead', 'forward', 'backward']);
+
+/** The verdict of a list of checks: the first failure (with the overflow or drift a wrong weight causes), or a pass. */
+export function verdict(details: VerdictCheck[], layerCount: number): Verdict {
   const failed = details.find((d) => !d.passed);
   if (failed) {
-    // A wrong formula is the cause; a drift it produces is the consequence: say both.
-    const consequence = failed.check === 'weights' ? details.find((d) => !d.passed && (d.check === 'forward' || d.check === 'backward')) : undefined;
+    // A wrong formula is the cause; an overflow or a drift it produces is the consequence: say both.
+    const consequence = failed.check === 'weights'
+      ? details.find((d) => !d.passed && CONSEQUENCES.has(d.check))
+      : undefined;
     const message = consequence ? `${failed.message} As a result, ${consequence.message}` : failed.message;
     return { passed: false, message, firstBadLayer: failed.layer, details };
   }
   const summary = details.filter((d) => d.check === 'forward' || d.check === 'backward').map((d) => d.message);
-  const message = summary.length ? `Passed. ${summary.join(' ')}` : `Passed: all ${layers.length} layers are as expected.`;
+  const message = summary.length ? `Passed. ${summary.join(' ')}` : `Passed: all ${layerCount} layers are as expected.`;
   return { passed: true, message, details };
+}
+
+function weightChecks(criteria: GradingCriteria, layers: readonly WeighedLayer[]): VerdictCheck[] {
+  const reference = criteria.reference as InitializerRef | undefined;
+  const details = [checkFinite(layers)];
+  if (criteria.symmetry ?? true) details.push(checkSymmetry(layers));
+  if (criteria.weights) {
+    if (!reference) throw new Error('grading criteria: "weights" checks need a "reference" initializer');
+    details.push(checkWeights(layers, reference, criteria.weights.stdTolerance, criteria.weights.distribution ?? true));
+  }
+  return details;
 }
 
 /** What a layer's expected value and band depend on: its structure, not its measurements. */
@@ -138,11 +167,34 @@ function checkOverflow(result: LabResult, reference: InitializerRef | undefined)
   };
 }
 
-function checkSymmetry(layers: LayerStats[]): VerdictCheck {
-  const layer = layers.find((l) => l.forward.unitsIdentical);
+function checkCounts(layers: readonly LayerInfo[], weights: readonly Float32Array[]): VerdictCheck {
+  if (weights.length !== layers.length) {
+    return { check: 'shape', passed: false, message: `got weights for ${weights.length} layers; the network has ${layers.length} weight layers` };
+  }
+  for (let i = 0; i < layers.length; i++) {
+    const needed = layers[i].shape.reduce((a, b) => a * b, 1);
+    if (!(weights[i] instanceof Float32Array) || weights[i].length !== needed) {
+      const got = weights[i] instanceof Float32Array ? `${weights[i].length} weights` : 'no Float32Array';
+      return { check: 'shape', passed: false, layer: layers[i].index, message: `${label(layers[i])}: got ${got}; its shape [${layers[i].shape.join(', ')}] needs ${needed}` };
+    }
+  }
+  return { check: 'shape', passed: true, message: 'every layer has the right number of weights' };
+}
+
+function checkFinite(layers: readonly WeighedLayer[]): VerdictCheck {
+  const layer = layers.find((l) => !Number.isFinite(l.weights.weightMean) || !Number.isFinite(l.weights.weightStd));
+  if (!layer) return { check: 'finite', passed: true, message: 'every weight is a finite number' };
+  return {
+    check: 'finite', passed: false, layer: layer.index,
+    message: `${label(layer)}: the weights contain NaN or ±Infinity (or values so large that their square overflows); every weight must be a finite number.`,
+  };
+}
+
+function checkSymmetry(layers: readonly WeighedLayer[]): VerdictCheck {
+  const layer = layers.find((l) => l.weights.unitsIdentical);
   if (!layer) return { check: 'symmetry', passed: true, message: 'every layer breaks the symmetry between its units' };
   const units = layer.shape[layer.shape.length - 1];
-  const value = layer.forward.weightStd === 0 ? ` (every weight = ${fmt(layer.forward.weightMean)})` : '';
+  const value = layer.weights.weightStd === 0 ? ` (every weight = ${fmt(layer.weights.weightMean)})` : '';
   return {
     check: 'symmetry', passed: false, layer: layer.index,
     message: `${label(layer)}: all ${units} units got identical weights${value}, so they compute the same value and get the same gradient; training can never tell them apart, however good the variance looks. Draw the weights at random to break the symmetry.`,
@@ -162,7 +214,10 @@ function checkDrift(
     const { expected, band } = bands[i];
     const drift = measured > 0 ? Math.log10(measured / expected) : -Infinity;
     if (!(Math.abs(drift) <= band)) {
-      const direction = drift > 0 ? 'exploding' : 'vanishing';
+      // tanh and sigmoid outputs are bounded, so their Var(y) cannot explode: too large weights settle at a
+      // larger fixed point (He on tanh: Var(y) → 0.618), which is above the expected curve, not exploding.
+      const direction = drift < 0 ? 'vanishing'
+        : phase === 'forward' && (layer.activation === 'tanh' || layer.activation === 'sigmoid') ? 'too large' : 'exploding';
       const expectation = anchoredToTheory
         ? `expected ≈ ${fmt(expected)} (within ×${fmt(10 ** band)})`
         : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected)}), more than the ×${fmt(10 ** band)} allowed`;
@@ -185,7 +240,7 @@ function checkFraction(kind: 'saturation' | 'dead', layers: LayerStats[], max: n
     const fraction = kind === 'saturation' ? layer.forward.saturatedFraction : layer.activation === 'relu' ? layer.forward.zeroFraction : 0;
     if (fraction > max) {
       const what = kind === 'saturation'
-        ? `${pct(fraction)} of the ${ACTIVATION_NAMES[layer.activation]} units are saturated (|a| beyond 0.97 of the range), where the gradient all but vanishes`
+        ? `${pct(fraction)} of the ${activationName(layer.activation)} units are saturated (|a| beyond 0.97 of the range), where the gradient all but vanishes`
         : `${pct(fraction)} of the ReLU outputs are zero (dead for this batch)`;
       return { check: kind, passed: false, layer: layer.index, message: `${label(layer)}: ${what}; at most ${pct(max)} is fine. ${stdAdvice(layer, reference)}` };
     }
@@ -193,54 +248,39 @@ function checkFraction(kind: 'saturation' | 'dead', layers: LayerStats[], max: n
   return { check: kind, passed: true, message: kind === 'saturation' ? 'no layer saturates' : 'no layer is dead' };
 }
 
-function checkWeights(layers: LayerStats[], reference: InitializerRef, tolerance: number, checkDistribution: boolean): VerdictCheck {
+function checkWeights(layers: readonly WeighedLayer[], reference: InitializerRef, tolerance: number, checkDistribution: boolean): VerdictCheck {
   for (const layer of layers) {
     const target = resolveInitializer(reference, layer.shape);
-    const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail } = layer.forward;
-    const formula = referenceName(reference);
+    const count = layer.shape.reduce((a, b) => a * b, 1);
+    const bounds = weightBounds(target, count, layer.fanIn, layers.length, tolerance);
+    const { weightStd: std, weightMean: mean, weightMaxAbs: maxAbs, weightTailFraction: tail } = layer.weights;
+    const formula = initializerLabel(reference, fmt);
     const fans = `fan_in ${layer.fanIn}, fan_out ${layer.fanOut}`;
-    const relative = std / target.std - 1;
-    if (!(Math.abs(relative) <= tolerance)) {
-      return {
-        check: 'weights', passed: false, layer: layer.index,
-        message: `${label(layer)}: your weights' std is ${fmt(std)}, ${pct(Math.abs(relative))} ${relative < 0 ? 'below' : 'above'} the target ${fmt(target.std)} (${formula}, with ${fans}).`,
-      };
+    const fail = (message: string): VerdictCheck => ({ check: 'weights', passed: false, layer: layer.index, message: `${label(layer)}: ${message}` });
+    const relative = target.std === 0 ? (std === 0 ? 0 : Infinity) : std / target.std - 1;
+    if (!(Math.abs(relative) <= bounds.stdRelative)) {
+      const off = relative >= 1 ? `${fmt(relative + 1)} times` : `${pct(Math.abs(relative))} ${relative < 0 ? 'below' : 'above'}`;
+      // A near miss says how close a correct draw of this many weights comes, so it does not read as bad luck.
+      const noise = Math.abs(relative) < 3 * bounds.stdRelative ? `; a correct draw of ${count} weights is within ${pct(bounds.stdRelative)} of it` : '';
+      return fail(`your weights' std is ${fmt(std)}, ${off} the target ${fmt(target.std)} (${formula}, with ${fans})${noise}.`);
     }
-    if (Math.abs(mean) > 0.2 * target.std) {
-      return { check: 'weights', passed: false, layer: layer.index, message: `${label(layer)}: your weights' mean is ${fmt(mean)}; it should be 0.` };
+    if (Math.abs(mean) > bounds.mean) {
+      return fail(`your weights' mean is ${fmt(mean)}; it should be 0 (a correct draw of ${count} weights has |mean| below ${fmt(bounds.mean)}).`);
     }
     if (!checkDistribution) continue;
     if (target.distribution === 'uniform') {
       const limit = target.high;
       if (maxAbs > limit * (1 + 1e-5)) {
-        return {
-          check: 'weights', passed: false, layer: layer.index,
-          message: `${label(layer)}: a weight reaches |w| = ${fmt(maxAbs)}, beyond the limit a = ${fmt(limit)} (${formula}, with ${fans}); draw from U(−a, a).`,
-        };
+        return fail(`a weight reaches |w| = ${fmt(maxAbs)}, beyond the limit a = ${fmt(limit)} (${formula}, with ${fans}); draw from U(−a, a).`);
       }
-      if (maxAbs < limit * 0.97) {
-        return {
-          check: 'weights', passed: false, layer: layer.index,
-          message: `${label(layer)}: your largest |w| is ${fmt(maxAbs)}, well inside the limit a = ${fmt(limit)} (${formula}, with ${fans}); a uniform U(−a, a) fills the whole range.`,
-        };
+      if (bounds.minFill !== undefined && maxAbs < limit * bounds.minFill) {
+        return fail(`your largest |w| is ${fmt(maxAbs)}, well inside the limit a = ${fmt(limit)} (${formula}, with ${fans}); a uniform U(−a, a) fills the whole range.`);
       }
-    } else if (target.distribution === 'normal' || target.distribution === 'truncated_normal') {
-      // A normal (plain or truncated at 2σ and rescaled) reaches beyond 2.2 std; a uniform stops at √3 ≈ 1.73 std.
-      if (maxAbs < 2.2 * std || tail < 0.015) {
-        return {
-          check: 'weights', passed: false, layer: layer.index,
-          message: `${label(layer)}: your weights do not look normal (largest |w| is ${fmt(maxAbs / std)} std, ${pct(tail)} beyond 2 std; a normal has ≈ 4.6 %). Draw them from a normal distribution (${formula}).`,
-        };
-      }
+    } else if (bounds.minTail !== undefined && tail < bounds.minTail) {
+      return fail(`your weights do not look normal (${pct(tail)} of them lie beyond 2 std, where a normal has 4.6 % and a normal truncated at 2σ 3.5 %; your largest |w| is ${fmt(maxAbs / std)} std). Draw them from a normal distribution (${formula}).`);
     }
   }
-  return { check: 'weights', passed: true, message: `every layer's weights match ${referenceName(reference)}` };
-}
-
-/** "He normal: √(2/fan_in)", with the gain when there is one: "LeCun normal: √(1/fan_in) × gain 1.67". */
-function referenceName(reference: InitializerRef): string {
-  const name = REFERENCE_NAMES[reference.name] ?? reference.name;
-  return reference.gain !== undefined && reference.gain !== 1 ? `${name} × gain ${fmt(reference.gain)}` : name;
+  return { check: 'weights', passed: true, message: `every layer's weights match ${initializerLabel(reference, fmt)}` };
 }
 
 function sum(values: number[], from: number, to: number): number {
@@ -249,30 +289,29 @@ function sum(values: number[], from: number, to: number): number {
   return total;
 }
 
-/** "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." */
+/**
+ * "For fan_in 512 your std is 0.1, ReLU needs ≈ 0.0625." Weights with a sizeable mean are told that the mean is the
+ * problem (constant weights have std 0 but are not small).
+ */
 function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): string {
   const needed = reference
     ? resolveInitializer(reference, layer.shape).std
     : recommendedGain(layer.activation) / Math.sqrt(layer.fanIn);
-  const yours = layer.forward.weightStd;
-  const ratio = yours / needed;
-  const verdict = ratio > 0.9 && ratio < 1.1 ? ' (close: look at the other layers and at the fans you use)' : '';
-  return `For fan_in ${layer.fanIn} your std is ${fmt(yours)}, ${ACTIVATION_NAMES[layer.activation]} needs ≈ ${fmt(needed)}${verdict}.`;
+  const { weightStd: std, weightMean: mean } = layer.forward;
+  const name = activationName(layer.activation);
+  if (Math.abs(mean) > 0.1 * std) {
+    return `For fan_in ${layer.fanIn} your weights have mean ${fmt(mean)} and std ${fmt(std)}; ${name} needs mean 0 and std ≈ ${fmt(needed)}.`;
+  }
+  const ratio = std / needed;
+  const close = ratio > 0.9 && ratio < 1.1 ? ' (close: look at the other layers and at the fans you use)' : '';
+  return `For fan_in ${layer.fanIn} your std is ${fmt(std)}, ${name} needs ≈ ${fmt(needed)}${close}.`;
 }
 
-function label(layer: LayerStats): string {
+/** "ReLU needs ≈ 0.0625", "a linear layer needs ≈ 0.0442". */
+function activationName(activation: Activation): string {
+  return activation === 'linear' ? 'a linear layer' : ACTIVATION_LABELS[activation];
+}
+
+function label(layer: Pick<LayerInfo, 'index' | 'name'>): string {
   return `layer ${layer.index} (${layer.name})`;
-}
-
-/** 3 significant digits; exponent form outside [1e-3, 1e4). */
-export function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e4 || a < 1e-3) return x.toExponential(1).replace('e+', 'e+').replace('.0e', 'e');
-  return String(Number(x.toPrecision(3)));
-}
-
-function pct(x: number): string {
-  return `${Number((100 * x).toPrecision(2))} %`;
 }

@@ -11,7 +11,7 @@
  * *_normal presets are the untruncated normal (PyTorch's kaiming_normal_), whose std is exactly √(scale/fan).
  */
 import type { Random } from './random';
-import { computeFans, samplingParameter, targetVariance, type Distribution, type FanMode } from './variance-scaling';
+import { computeFans, PRESETS, samplingParameter, targetVariance, type Distribution, type FanMode, type PresetName } from './variance-scaling';
 
 export type InitializerName =
   | 'zeros'
@@ -62,22 +62,31 @@ export type ResolvedInitializer =
   | { distribution: 'uniform'; low: number; high: number; std: number }
   | { distribution: 'orthogonal'; gain: number; std: number };
 
-const VARIANCE_SCALING_PRESETS: Partial<Record<InitializerName, { scale: number; mode: FanMode; distribution: Distribution }>> = {
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'normal' },
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-};
+/** lecun_normal … glorot_uniform: each preset of variance-scaling.ts with a normal and a uniform distribution. */
+const VARIANCE_SCALING_PRESETS: Partial<Record<InitializerName, { preset: PresetName; distribution: 'normal' | 'uniform' }>> =
+  Object.fromEntries((Object.keys(PRESETS) as PresetName[]).flatMap((preset) =>
+    (['normal', 'uniform'] as const).map((distribution) => [`${preset}_${distribution}`, { preset, distribution }])));
+
+/**
+ * How messages name an initializer: "He normal: √(2/fan_in)", "Glorot uniform: a = √(6/(fan_in + fan_out))",
+ * with its gain when there is one ("LeCun normal: √(1/fan_in) × gain 1.67").
+ */
+export function initializerLabel(ref: InitializerRef, formatGain: (gain: number) => string = String): string {
+  const preset = VARIANCE_SCALING_PRESETS[ref.name];
+  const name = preset
+    ? `${PRESETS[preset.preset].label} ${preset.distribution}: ${preset.distribution === 'uniform' ? `a = √(${PRESETS[preset.preset].limit})` : `√(${PRESETS[preset.preset].variance})`}`
+    : ref.name === 'alexnet_normal' ? 'AlexNet: N(0, 0.01²)' : ref.name;
+  return ref.gain !== undefined && ref.gain !== 1 ? `${name} × gain ${formatGain(ref.gain)}` : name;
+}
 
 /** Resolves a reference for one weight shape: the exact distribution and its std (the "target" a check compares to). */
 export function resolveInitializer(ref: InitializerRef, shape: readonly number[]): ResolvedInitializer {
   const gain = ref.gain ?? 1;
-  const preset = VARIANCE_SCALING_PRESETS[ref.name];
+  const named = VARIANCE_SCALING_PRESETS[ref.name];
+  const preset = named && { ...PRESETS[named.preset], distribution: named.distribution };
   if (preset || ref.name === 'variance_scaling') {
     const scale = preset?.scale ?? ref.scale ?? 1;
-    const mode = preset?.mode ?? ref.mode ?? 'fan_in';
+    const mode: FanMode = preset?.mode ?? ref.mode ?? 'fan_in';
     const distribution = preset?.distribution ?? ref.distribution ?? 'truncated_normal';
     const variance = targetVariance(scale, mode, computeFans(shape), gain);
     const std = Math.sqrt(variance);

@@ -1,10 +1,11 @@
 /**
- * The lab's statistics: weights summarized as drawn, forward statistics from the pre-activations, and the moments
- * the backward pass reports. Plain loops over Float32Arrays in float64 (TF.js only for meanAndSquare on GPU backends).
+ * The lab's statistics: forward statistics from the pre-activations and the moments the backward pass reports
+ * (weights are summarized in weight-summary.ts, which the grader shares). Plain loops over Float32Arrays in float64 (TF.js only for meanAndSquare on GPU backends).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { LEAKY_RELU_SLOPE } from './networks';
 import type { Activation, ForwardStats } from './types';
+import type { WeightSummary } from './weight-summary';
 
 /** Saturation threshold for tanh and sigmoid outputs, as in the lessons: |tanh| > 0.97, sigmoid < 0.03 or > 0.97. */
 export const SATURATION_LEVEL = 0.97;
@@ -40,61 +41,6 @@ export function meanAndSquareOfValues(values: Float32Array): [number, number] {
   }
   if (even < n) { s0 += values[even]; q0 += values[even] * values[even]; }
   return [(s0 + s1) / n, (q0 + q1) / n];
-}
-
-export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
-
-/** Tail fractions are estimated on at most this many evenly spaced weights (plenty for a ±1 % estimate). */
-const TAIL_SAMPLE = 1 << 18;
-
-/** Mean, std, max |w|, the fraction beyond 2 std, and whether every unit (last axis) has identical weights. */
-export function summarizeWeights(values: Float32Array, shape: readonly number[]): WeightSummary {
-  // Four independent accumulators: the loop runs at memory speed instead of waiting on one chain of adds.
-  // Math.max/min compile to branch-free instructions (≈ 3× faster than compare-and-branch here), but they
-  // propagate NaN where the comparisons skip it: a NaN result takes the comparison loop again.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, max0 = 0, min0 = 0, max1 = 0, min1 = 0;
-  const n = values.length;
-  const n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
-    s0 += a; s1 += b; s2 += c; s3 += d;
-    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
-    max0 = Math.max(max0, a, b); min0 = Math.min(min0, a, b);
-    max1 = Math.max(max1, c, d); min1 = Math.min(min1, c, d);
-  }
-  for (let i = n4; i < n; i++) {
-    const a = values[i];
-    s0 += a; q0 += a * a;
-    max0 = Math.max(max0, a); min0 = Math.min(min0, a);
-  }
-  let max = Math.max(max0, max1), min = Math.min(min0, min1);
-  if (Number.isNaN(max) || Number.isNaN(min)) {
-    max = 0; min = 0;
-    for (let i = 0; i < n; i++) {
-      const a = values[i];
-      if (a > max) max = a; if (a < min) min = a;
-    }
-  }
-  const mean = (s0 + s1 + s2 + s3) / n;
-  const std = Math.sqrt(Math.max(0, (q0 + q1 + q2 + q3) / n - mean * mean));
-  const stride = Math.max(1, Math.floor(n / TAIL_SAMPLE));
-  let tail = 0, sampled = 0;
-  const bound = 2 * std;
-  for (let i = 0; i < n; i += stride, sampled++) if (Math.abs(values[i] - mean) > bound) tail++;
-  return {
-    weightMean: mean, weightStd: std, weightMaxAbs: Math.max(max, -min), weightTailFraction: tail / sampled,
-    unitsIdentical: unitsIdentical(values, shape[shape.length - 1]),
-  };
-}
-
-/** Units are the last axis (dense [in, units], conv [kh, kw, cIn, cOut]): are all units' weight vectors equal? */
-function unitsIdentical(values: Float32Array, units: number): boolean {
-  if (units < 2) return false;
-  for (let row = 0; row < values.length; row += units) {
-    const first = values[row];
-    for (let j = 1; j < units; j++) if (values[row + j] !== first) return false;
-  }
-  return true;
 }
 
 type ActivationSummary = Omit<ForwardStats, keyof WeightSummary>;

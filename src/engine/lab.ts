@@ -10,7 +10,7 @@
  * derivation), on transposed activations when there is a backward pass (hᵀ, yᵀ = Wᵀ hᵀ: see transposedWeights);
  * conv layers use conv2dTranspose and convFilterGradient, max-pooling the backend's MaxPoolGrad (lab-kernels.ts).
  * Biases are zero at initialization, so adding them is skipped (it changes nothing). The statistics of each
- * layer are computed in lab-stats.ts.
+ * layer are computed in lab-stats.ts, the weights' summaries in weight-summary.ts.
  *
  * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
  */
@@ -18,12 +18,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { callInitializer, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
 import { activate, activationDerivative, convFilterGradient, maxPoolGradient, sampleColumns, transpose2d, transposedWeights, transposeRows } from './lab-kernels';
-import { activationStats, meanAndSquare, meanAndSquareOfValues, onCpuSideBackend, summarizeWeights, type WeightSummary } from './lab-stats';
+import { activationStats, meanAndSquare, meanAndSquareOfValues, onCpuSideBackend } from './lab-stats';
 import { weightLayers } from './networks';
 import { createRandom, type Random } from './random';
 import type { BackwardStats, LabResult, LayerInfo, LayerStats, NetworkSpec } from './types';
+import { summarizeWeights, type WeightSummary } from './weight-summary';
 
-export { SATURATION_LEVEL, activationStats, summarizeWeights, type WeightSummary } from './lab-stats';
+export { SATURATION_LEVEL, activationStats } from './lab-stats';
+export { summarizeWeights, type WeightSummary };
 export { convFilterGradient } from './lab-kernels';
 
 export interface RunLabOptions {

@@ -10,7 +10,7 @@
 import type { Activation, LayerInfo, LayerSpec, NetworkSpec } from './types';
 import { computeFans } from './variance-scaling';
 
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid'];
+export { ACTIVATIONS } from './activations';
 
 /** Slope of leaky ReLU for negative inputs: PyTorch's default 0.01, matching recommendedGain('leaky_relu') (TF.js' own default is 0.2, so the engine passes it explicitly). */
 export const LEAKY_RELU_SLOPE = 0.01;

@@ -3,8 +3,10 @@
  * Everything that crosses a room boundary (engine ↔ runner ↔ ui, engine ↔ CLI) is one of these
  * and is plain, structured-cloneable data.
  */
+import type { Activation } from './exercise-schema';
 
-export type Activation = 'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid';
+/** An activation's name, inferred from the exercise schema's zod enum (the list is in activations.ts). */
+export type { Activation };
 export type WeightLayerKind = 'dense' | 'conv2d';
 
 export type LayerSpec =
@@ -78,7 +80,7 @@ export interface ForwardStats {
   weightMean: number;
   weightStd: number;
   weightMaxAbs: number;
-  /** Fraction of weights farther than 2 std from their mean (normal ≈ 0.0455, uniform 0, truncated at 2σ 0). */
+  /** Fraction of weights farther than 2 std from their mean (normal 0.0455, normal truncated at ±2σ 0.0346, uniform 0). */
   weightTailFraction: number;
   /** True when every unit (last axis of the weight shape) got identical weights: symmetry is never broken. */
   unitsIdentical: boolean;

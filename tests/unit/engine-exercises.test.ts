@@ -99,7 +99,7 @@ describe('checkExercise reports a broken folder', () => {
       'exercises/lecun-tanh/solution.ts: the reference solution must pass, but: layer 1: no',
       'ok',
       'exercises/lecun-tanh/wrong/std-one.ts: must fail, but passed: Passed.',
-      'exercises/lecun-tanh/wrong/he.ts: fails as it should, but the message does not contain "exploding": layer 3: vanishing',
+      'exercises/lecun-tanh/wrong/he.ts: fails as it should, but the message does not contain "above the target": layer 3: vanishing',
       'ok',
     ]);
   });
