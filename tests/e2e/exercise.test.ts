@@ -190,6 +190,24 @@ describe('exercise block', () => {
     await other.close();
   });
 
+  it('loads the editor only when the learner focuses the starter code, and then puts the caret in it', async () => {
+    const tracked = await openPage(browser);
+    const { page } = tracked;
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(site.url + exercise.lessonPath);
+    await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+    const code = page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`);
+    await code.and(page.locator('[tabindex="0"]')).waitFor({ timeout: 60_000 }); // hydrated: the code is focusable
+    await page.waitForTimeout(1500);
+    expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker|tfjs/.test(u))).toEqual([]);
+    await code.focus();
+    await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
+    expect(requested.some((u) => /monaco-editor\.[^/]*\.js$/.test(u))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.exercise-editor') !== null)).toBe(true);
+    await tracked.close();
+  });
+
   it('types tf. and the learner contract: completions and hover docs come from the .d.ts files', async () => {
     const tracked = await openExercise();
     const { page } = tracked;
