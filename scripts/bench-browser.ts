@@ -66,7 +66,7 @@ async function benchCase(server: RecordingServer, browser: Browser, bench: Case)
             const started = performance.now();
             const report = await runner.prewarm(backend);
             out.startMs = performance.now() - started;
-            const passedOver = report.tried.filter((t: { ok: boolean }) => !t.ok).map((t: { name: string; reason?: string }) => `${t.name} passed over: ${t.reason}`);
+            const passedOver = report.tried.filter((t: { ok: boolean }) => !t.ok).map((t: { name: string; reason?: string }) => `not ${t.name}: ${t.reason}`);
             out.details = [`${report.name}: ${report.details}`, ...passedOver].join('; ');
             // One unmeasured run first: the first use of each kernel compiles it.
             for (let i = 0; i <= runs; i++) {
