@@ -370,6 +370,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         {backendStatus}
       </p>
       <p class="exercise-keys" id={`${domId}-keys`}>
+        {editorState === 'static' && hydrated && <span>Click the code (or Tab to it) to edit it. </span>}
         <span>
           Run: <kbd>{modKey}+Enter</kbd>.
         </span>{' '}
@@ -398,7 +399,6 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           hidden={editorState !== 'ready' && editorState !== 'loading'}
           style={editorState === 'loading' ? { position: 'absolute', inset: 0, opacity: 0 } : undefined}
         />
-        {editorState === 'static' && hydrated && <p class="exercise-editor-note">Click the code to edit it.</p>}
         {editorState === 'loading' && <p class="exercise-editor-note">Loading the editor…</p>}
         {editorState === 'failed' && (
           <p class="exercise-editor-note exercise-editor-note--error" role="alert">
