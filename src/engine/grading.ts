@@ -18,6 +18,8 @@ import type { Criteria } from './exercise-schema';
 import { formatNumber as fmt, formatPercent as pct } from './format';
 import { ACTIVATION_LABELS } from './activations';
 import { initializerLabel, resolveInitializer, type InitializerRef } from './initializers';
+import { recognizeAlternative } from './alternatives';
+import { perLayerFactorSentence, targetStdSentence } from './drift-explanations';
 import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
 import type { Activation, LabResult, LayerInfo, LayerStats, Verdict, VerdictCheck } from './types';
 import { recommendedGain } from './variance-scaling';
@@ -28,14 +30,15 @@ import { weightBounds } from './weight-tolerance';
 export type GradingCriteria = Partial<Criteria>;
 
 /** A weight layer as the weight-only checks see it: its structure and the summary of its weights. */
-export interface WeighedLayer extends Pick<LayerInfo, 'index' | 'name' | 'shape' | 'fanIn' | 'fanOut' | 'activation'> {
+export interface WeighedLayer extends Pick<LayerInfo, 'index' | 'name' | 'shape' | 'fanIn' | 'fanOut' | 'activation' | 'residual'> {
   weights: WeightSummary;
 }
 
 /**
  * The checks that need only the weights, before any forward pass: the count of weights per layer, finite values,
  * symmetry breaking and (with criteria.weights) the std, mean and distribution against the reference. The arrays are
- * checked again here whatever produced them.
+ * checked again here whatever produced them: each must be a Float32Array of this realm (postMessage delivers one;
+ * an array made in another realm, a vm context for instance, fails the 'shape' check) with prod(shape) values.
  */
 export function checkWeightsOnly(criteria: GradingCriteria, layers: readonly LayerInfo[], weights: readonly Float32Array[]): VerdictCheck[] {
   const counts = checkCounts(layers, weights);
@@ -47,7 +50,8 @@ export function checkWeightsOnly(criteria: GradingCriteria, layers: readonly Lay
 export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
   const layers = result.layers;
   const reference = criteria.reference as InitializerRef | undefined;
-  const details: VerdictCheck[] = weightChecks(criteria, layers.map((layer) => ({ ...layer, weights: layer.forward })));
+  const weighed = layers.map((layer) => ({ ...layer, weights: layer.forward }));
+  const details: VerdictCheck[] = weightChecks(criteria, weighed);
   details.push(checkOverflow(result, reference));
   if (criteria.maxSaturatedFraction !== undefined) details.push(checkFraction('saturation', layers, criteria.maxSaturatedFraction, reference));
   if (criteria.maxDeadFraction !== undefined) details.push(checkFraction('dead', layers, criteria.maxDeadFraction, reference));
@@ -55,7 +59,7 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
     firstPreVar: layers[0]?.forward.preVar,
     lastGradPreVar: layers[layers.length - 1]?.backward?.gradPreVar,
   });
-  if (bands.forward) details.push(checkDrift('forward', layers, bands.forward, bands.anchoredToTheory, reference));
+  if (bands.forward) details.push(checkDrift('forward', layers, bands.forward, bands.anchoredToTheory, reference, criteria.forward?.target));
   if (bands.backward) {
     if (!result.backward) {
       details.push({ check: 'backward', passed: false, message: 'the backward pass did not run (it is needed for this exercise)' });
@@ -63,14 +67,27 @@ export function grade(criteria: GradingCriteria, result: LabResult): Verdict {
       details.push(checkDrift('backward', layers, bands.backward, bands.anchoredToTheory, reference));
     }
   }
-  return verdict(details, layers.length);
+  return nameAlternative(verdictOf(details, layers.length), criteria, weighed);
+}
+
+/**
+ * Weights that are a valid alternative the exercise lists (criteria.weights.alternatives) are named, with the
+ * exercise's reason, whichever check their difference trips first (not an overflow or broken symmetry).
+ */
+function nameAlternative(verdict: Verdict, criteria: GradingCriteria, layers: readonly WeighedLayer[]): Verdict {
+  const failed = verdict.details.find((d) => !d.passed);
+  if (verdict.passed || !failed || !criteria.weights || failed.check === 'overflow' || failed.check === 'symmetry' || failed.check === 'finite') return verdict;
+  const alternative = recognizeAlternative(criteria.weights.alternatives, layers, criteria.weights.stdTolerance);
+  if (!alternative) return verdict;
+  const layer = layers.find((l) => l.index === failed.layer) ?? layers[0];
+  return { ...verdict, message: `${label(layer)}: that is ${initializerLabel(alternative.initializer, fmt)}, ${alternative.reason}` };
 }
 
 /** The checks that measure what the weights do, as opposed to what they are. */
 const CONSEQUENCES = new Set(['overflow', 'saturation', 'dead', 'forward', 'backward']);
 
 /** The verdict of a list of checks: the first failure (with the overflow or drift a wrong weight causes), or a pass. */
-export function verdict(details: VerdictCheck[], layerCount: number): Verdict {
+export function verdictOf(details: VerdictCheck[], layerCount: number): Verdict {
   const failed = details.find((d) => !d.passed);
   if (failed) {
     // A wrong formula is the cause; an overflow or a drift it produces is the consequence: say both.
@@ -97,7 +114,7 @@ function weightChecks(criteria: GradingCriteria, layers: readonly WeighedLayer[]
 }
 
 /** What a layer's expected value and band depend on: its structure, not its measurements. */
-export type BandLayer = Pick<LayerStats, 'kind' | 'residual' | 'fanIn' | 'shape' | 'activation'>;
+export type BandLayer = Pick<LayerStats, 'kind' | 'residual' | 'fanIn' | 'shape' | 'activation' | 'negativeSlope'>;
 
 /** The measured values a self-anchored curve starts from: layer 1's Var(y) and the last layer's Var(∂L/∂y). */
 export interface DriftAnchors {
@@ -128,12 +145,13 @@ export interface DriftBands {
  */
 export function driftBands(criteria: GradingCriteria, layers: readonly BandLayer[], anchors: DriftAnchors): DriftBands {
   const reference = criteria.reference as InitializerRef | undefined;
-  const plainDense = layers.every((l) => l.kind === 'dense' && !l.residual);
-  const anchoredToTheory = !!reference && plainDense && layers.length > 0;
-  const theory = anchoredToTheory
+  const allDense = layers.every((l) => l.kind === 'dense');
+  const forwardTarget = criteria.forward?.target;
+  const anchoredToTheory = ((!!reference && allDense) || forwardTarget !== undefined) && layers.length > 0;
+  const theory = anchoredToTheory && reference && allDense
     ? meanField(layers.map((l) => ({
-      fanIn: l.fanIn, units: l.shape[1], activation: l.activation,
-      weightVariance: resolveInitializer(reference!, l.shape).std ** 2,
+      fanIn: l.fanIn, units: l.shape[1], activation: l.activation, negativeSlope: l.negativeSlope, residual: l.residual,
+      weightVariance: resolveInitializer(reference, l.shape).std ** 2,
     })))
     : null;
   // The finite-width walk of log-variance adds κ/n per layer passed, n that layer's width (units/filters).
@@ -144,8 +162,8 @@ export function driftBands(criteria: GradingCriteria, layers: readonly BandLayer
       const walked = anchoredToTheory
         ? phase === 'forward' ? sum(spread, 0, i + 1) : sum(spread, i, n)
         : phase === 'forward' ? sum(spread, 1, i + 1) : sum(spread, i, n - 1);
-      const expected = theory
-        ? phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]
+      const expected = phase === 'forward' && forwardTarget !== undefined ? forwardTarget
+        : theory ? phase === 'forward' ? theory.preVar[i] : theory.gradPreVar[i]
         : (phase === 'forward' ? anchors.firstPreVar : anchors.lastGradPreVar) ?? NaN;
       return { expected, band: maxLog10Drift ?? finiteWidthBand(walked) };
     });
@@ -193,6 +211,11 @@ function checkFinite(layers: readonly WeighedLayer[]): VerdictCheck {
 function checkSymmetry(layers: readonly WeighedLayer[]): VerdictCheck {
   const layer = layers.find((l) => l.weights.unitsIdentical);
   if (!layer) return { check: 'symmetry', passed: true, message: 'every layer breaks the symmetry between its units' };
+  if (layer.residual && layer.activation !== 'relu' && layer.weights.weightStd === 0 && layer.weights.weightMean === 0) {
+    // The skip connection carries distinct values to every unit, so a zero branch still gets distinct gradients
+    // (unless φ'(0) = 0, as for ReLU, where the branch gets none at all).
+    return { check: 'symmetry', passed: false, layer: layer.index, message: `${label(layer)}: this branch is all zeros, so the block starts as the identity, as in Fixup and SkipInit: a valid start, but this exercise asks for small random branches.` };
+  }
   const units = layer.shape[layer.shape.length - 1];
   const value = layer.weights.weightStd === 0 ? ` (every weight = ${fmt(layer.weights.weightMean)})` : '';
   return {
@@ -203,7 +226,7 @@ function checkSymmetry(layers: readonly WeighedLayer[]): VerdictCheck {
 
 function checkDrift(
   phase: 'forward' | 'backward', layers: LayerStats[], bands: LayerBand[], anchoredToTheory: boolean,
-  reference: InitializerRef | undefined,
+  reference: InitializerRef | undefined, target?: number,
 ): VerdictCheck {
   const quantity = phase === 'forward' ? 'Var(y)' : 'Var(∂L/∂y)';
   let worst = 0;
@@ -223,7 +246,7 @@ function checkDrift(
         : `${drift > 0 ? '×' + fmt(10 ** drift) : '÷' + fmt(10 ** -drift)} its value at ${phase === 'forward' ? 'layer 1' : 'the last layer'} (${fmt(expected)}), more than the ×${fmt(10 ** band)} allowed`;
       return {
         check: phase, passed: false, layer: layer.index,
-        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation}. ${stdAdvice(layer, reference)}`,
+        message: `${label(layer)}: ${quantity} = ${fmt(measured)}, ${direction}: ${expectation}. ${target !== undefined ? targetStdSentence(layer, measured, target) : stdAdvice(layer, reference)}${perLayerFactorSentence(phase, layers, i)}`,
       };
     }
     worst = Math.max(worst, Math.abs(drift));
@@ -276,6 +299,11 @@ function checkWeights(layers: readonly WeighedLayer[], reference: InitializerRef
       if (bounds.minFill !== undefined && maxAbs < limit * bounds.minFill) {
         return fail(`your largest |w| is ${fmt(maxAbs)}, well inside the limit a = ${fmt(limit)} (${formula}, with ${fans}); a uniform U(−a, a) fills the whole range.`);
       }
+    } else if (target.distribution === 'orthogonal') {
+      const defect = layer.weights.weightOrthogonalityDefect;
+      if (defect > 1e-3) {
+        return fail(`your weights are not orthogonal: a random vector's length changes by ${pct(defect)} through them, where an orthogonal matrix × gain keeps it exactly (×${fmt(target.gain)}). Use random.orthogonal(layer.shape, gain).`);
+      }
     } else if (bounds.minTail !== undefined && tail < bounds.minTail) {
       return fail(`your weights do not look normal (${pct(tail)} of them lie beyond 2 std, where a normal has 4.6 % and a normal truncated at 2σ 3.5 %; your largest |w| is ${fmt(maxAbs / std)} std). Draw them from a normal distribution (${formula}).`);
     }
@@ -296,7 +324,7 @@ function sum(values: number[], from: number, to: number): number {
 function stdAdvice(layer: LayerStats, reference: InitializerRef | undefined): string {
   const needed = reference
     ? resolveInitializer(reference, layer.shape).std
-    : recommendedGain(layer.activation) / Math.sqrt(layer.fanIn);
+    : recommendedGain(layer.activation, layer.negativeSlope) / Math.sqrt(layer.fanIn);
   const { weightStd: std, weightMean: mean } = layer.forward;
   const name = activationName(layer.activation);
   if (Math.abs(mean) > 0.1 * std) {

@@ -10,7 +10,7 @@
  * truncated normal with stddev √(scale/fan) and no correction, i.e. an actual std 0.8796× smaller; our
  * *_normal presets are the untruncated normal (PyTorch's kaiming_normal_), whose std is exactly √(scale/fan).
  */
-import type { Random } from './random';
+import { sampleOrthogonal, type Random } from './random';
 import { computeFans, PRESETS, samplingParameter, targetVariance, type Distribution, type FanMode, type PresetName } from './variance-scaling';
 
 export type InitializerName =
@@ -129,7 +129,7 @@ export function sampleInitializer(ref: InitializerRef, shape: readonly number[],
     case 'normal': return random.fillNormal(out, resolved.mean, resolved.std);
     case 'truncated_normal': return random.fillTruncatedNormal(out, resolved.mean, resolved.samplingStd);
     case 'uniform': return random.fillUniform(out, resolved.low, resolved.high);
-    case 'orthogonal': return orthogonal(shape, resolved.gain, random, out);
+    case 'orthogonal': return sampleOrthogonal(shape, resolved.gain, random, out);
   }
 }
 
@@ -138,45 +138,4 @@ function orthogonalMatrixShape(shape: readonly number[]): { rows: number; cols: 
   const cols = shape[shape.length - 1];
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   return { rows, cols };
-}
-
-/**
- * Orthogonal initializer (Saxe et al.), as Keras: QR of a Gaussian matrix, sign-corrected by diag(R) so
- * the result is Haar-distributed; rows < cols → built transposed. Modified Gram–Schmidt in float64:
- * O(rows·cols²), fine for the MLP sizes here, slow for AlexNet's fc6 (9216×4096).
- */
-function orthogonal(shape: readonly number[], gain: number, random: Random, out: Float32Array): Float32Array {
-  const { rows, cols } = orthogonalMatrixShape(shape);
-  const transposed = rows < cols;
-  const n = transposed ? cols : rows; // long side
-  const k = transposed ? rows : cols; // number of orthonormal vectors
-  // k vectors of length n, stored contiguously.
-  const vectors = new Float64Array(n * k);
-  for (let i = 0; i < vectors.length; i++) vectors[i] = random.normal();
-  for (let j = 0; j < k; j++) {
-    const vj = vectors.subarray(j * n, (j + 1) * n);
-    for (let pass = 0; pass < 2; pass++) {
-      // Two passes of modified Gram–Schmidt keep the columns orthogonal to float64 precision.
-      for (let i = 0; i < j; i++) {
-        const vi = vectors.subarray(i * n, (i + 1) * n);
-        let dot = 0;
-        for (let t = 0; t < n; t++) dot += vi[t] * vj[t];
-        for (let t = 0; t < n; t++) vj[t] -= dot * vi[t];
-      }
-    }
-    let norm = 0;
-    for (let t = 0; t < n; t++) norm += vj[t] * vj[t];
-    norm = Math.sqrt(norm);
-    // Gram–Schmidt's R has a positive diagonal already, which is the sign correction Keras applies.
-    for (let t = 0; t < n; t++) vj[t] /= norm;
-  }
-  for (let j = 0; j < k; j++) {
-    for (let t = 0; t < n; t++) {
-      const value = gain * vectors[j * n + t];
-      // Not transposed: vector j is column j of a [rows, cols] matrix; transposed: it is row j.
-      if (transposed) out[j * cols + t] = value;
-      else out[t * cols + j] = value;
-    }
-  }
-  return out;
 }

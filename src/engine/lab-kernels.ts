@@ -73,10 +73,10 @@ export function transposeRows(values: Float32Array, cols: number, rows: readonly
   return out;
 }
 
-export function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
+export function activate(y: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.relu(y);
-    case 'leaky_relu': return tf.leakyRelu(y, LEAKY_RELU_SLOPE);
+    case 'leaky_relu': return tf.leakyRelu(y, negativeSlope);
     case 'tanh': return tf.tanh(y);
     case 'sigmoid': return tf.sigmoid(y);
     case 'linear': return y;
@@ -84,10 +84,10 @@ export function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
 }
 
 /** φ'(y) written in terms of a = φ(y), so the forward pass keeps only the activations. */
-export function activationDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
+export function activationDerivative(a: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.step(a, 0);
-    case 'leaky_relu': return tf.step(a, LEAKY_RELU_SLOPE);
+    case 'leaky_relu': return tf.step(a, negativeSlope);
     case 'tanh': return tf.sub(1, tf.square(a));
     case 'sigmoid': return tf.mul(a, tf.sub(1, a));
     case 'linear': return tf.onesLike(a);

@@ -50,7 +50,7 @@ type ActivationSummary = Omit<ForwardStats, keyof WeightSummary>;
  * downloaded): one pass for the moments, one per activation for E[a²], zeros and saturation, one for the histogram.
  * Each pass is a tight loop of its own: a switch inside one loop costs 3–5× more.
  */
-export function activationStats(y: Float32Array, activation: Activation, bins: number): ActivationSummary {
+export function activationStats(y: Float32Array, activation: Activation, bins: number, negativeSlope = LEAKY_RELU_SLOPE): ActivationSummary {
   const n = y.length;
   let sum = 0, sumSquares = 0, nonFinite = 0;
   for (let i = 0; i < n; i++) {
@@ -86,7 +86,7 @@ export function activationStats(y: Float32Array, activation: Activation, bins: n
       const v = y[i];
       if (v > 0) actSquares += v * v; else { negativeSquares += v * v; if (v === 0) zeros++; }
     }
-    actSquares += LEAKY_RELU_SLOPE * LEAKY_RELU_SLOPE * negativeSquares;
+    actSquares += negativeSlope * negativeSlope * negativeSquares;
   } else if (activation === 'tanh') {
     for (let i = 0; i < n; i++) {
       const v = y[i];

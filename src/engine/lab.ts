@@ -15,7 +15,8 @@
  * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { callInitializer, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
+import { createLayerInputs } from './layer-inputs';
+import { callInitializer, learnerRandom, type LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
 import { activate, activationDerivative, convFilterGradient, maxPoolGradient, sampleColumns, transpose2d, transposedWeights, transposeRows } from './lab-kernels';
 import { activationStats, meanAndSquare, meanAndSquareOfValues, onCpuSideBackend } from './lab-stats';
@@ -67,14 +68,21 @@ export function labRandomStreams(seed: number): { weights: Random; data: Random;
 /** Draws all weights of a network (what `runLab` does layer by layer when not given `weights`). */
 export function initializeWeights(network: NetworkSpec, initializer: LearnerInitializer | InitializerRef, seed = 1): Float32Array[] {
   const layers = weightLayers(network);
-  const draw = weightSource(initializer, labRandomStreams(seed).weights);
+  const draw = weightSource(initializer, labRandomStreams(seed).weights, network, seed);
   return layers.map((layer) => draw(layer));
 }
 
-function weightSource(initializer: LearnerInitializer | InitializerRef, random: Random): (layer: LayerInfo) => Float32Array {
+function weightSource(
+  initializer: LearnerInitializer | InitializerRef, random: Random, network: NetworkSpec, seed: number,
+): (layer: LayerInfo) => Float32Array {
   if (typeof initializer === 'function') {
-    const tools: InitTools = Object.freeze({ tf, random: learnerRandom(random) });
-    return (layer) => callInitializer(initializer, layer, tools);
+    const sampler = learnerRandom(random);
+    const inputs = createLayerInputs({ seed, inputMean: network.inputMean, inputStd: network.inputStd });
+    return (layer) => {
+      const weights = callInitializer(initializer, layer, Object.freeze({ tf, random: sampler, layerInputs: inputs.tool(layer) }));
+      inputs.record(layer, weights);
+      return weights;
+    };
   }
   return (layer) => sampleInitializer(initializer, layer.shape, random);
 }
@@ -121,7 +129,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const given = options.weights;
   const givenCount = given ? (isPrepared(given) ? given.tensors.length : given.length) : infos.length;
   if (givenCount !== infos.length) throw new Error(`runLab: got ${givenCount} weight arrays for ${infos.length} weight layers`);
-  const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights);
+  const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights, network, seed);
 
   const result: LabResult = {
     network: network.name, backend: tf.getBackend(), seed, batch, layers: [], backward: false,
@@ -132,7 +140,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const keep = <T extends tf.Tensor>(t: T): T => (owned.add(t), t);
 
   try {
-    let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input))), [batch, ...network.input]));
+    let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input)), network.inputMean ?? 0, network.inputStd ?? 1), [batch, ...network.input]));
     let weightIndex = 0;
     // With the backward pass, dense layers work on transposed activations (see transposedWeights) and every
     // other layer on the usual layout; a 'transpose' tape entry marks each switch.
@@ -185,10 +193,10 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
         weightsT.dispose();
       } else if (spec.kind === 'dense') pre = tf.matMul(input as tf.Tensor2D, weights as tf.Tensor2D);
       else pre = tf.conv2d(input as tf.Tensor4D, weights as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
-      const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation));
+      const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation, info.negativeSlope));
       keep(pre);
       h = info.residual ? keep(tf.add(input, activationOut)) : activationOut;
-      const forward = { ...weightSummary, ...activationStats(await pre.data() as Float32Array, info.activation, bins) };
+      const forward = { ...weightSummary, ...activationStats(await pre.data() as Float32Array, info.activation, bins, info.negativeSlope) };
       // Only what the backward pass reads is kept: the pre-activations are done with.
       if (pre !== activationOut) release(pre);
       if (!wantBackward) release(input);
@@ -196,6 +204,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
 
       const stats: LayerStats = {
         index: info.index, name: info.name, kind: info.kind, activation: info.activation,
+        ...(info.negativeSlope !== undefined && { negativeSlope: info.negativeSlope }),
         fanIn: info.fanIn, fanOut: info.fanOut, shape: info.shape, residual: info.residual, forward,
       };
       result.layers.push(stats);
@@ -255,7 +264,7 @@ async function backward(
       } else {
         const { info } = entry;
         const activationOut = entry.kind === 'dense' ? entry.activationOutT : entry.activationOut;
-        const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(activationOut, info.activation)));
+        const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(activationOut, info.activation, info.negativeSlope)));
         const stats: BackwardStats = { gradPreVar: 0, weightGradVar: 0, weightGradColumns: 0, overflow: false };
         // On the CPU-side backends ∂L/∂y is read once: its moments and the sampled columns come from that copy.
         const gradPreValues = onCpuSideBackend() ? (await gradPre.data()) as Float32Array : undefined;

@@ -3,9 +3,10 @@
  * 2 std and whether every unit got identical weights. Pure: no TF.js, no DOM, no Node built-ins (the grader's
  * weight-only checks run on it; lab.ts stores it in each layer's ForwardStats).
  */
+import { orthogonalityDefect } from './orthogonality';
 import type { ForwardStats } from './types';
 
-export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
+export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical' | 'weightOrthogonalityDefect'>;
 
 /** Tail fractions are estimated on at most this many evenly spaced weights (plenty for a ±1 % estimate). */
 export const TAIL_SAMPLE = 1 << 18;
@@ -59,6 +60,7 @@ export function summarizeWeights(values: Float32Array, shape: readonly number[])
   return {
     weightMean: mean, weightStd: std, weightMaxAbs: Math.max(max, -min), weightTailFraction: tail / sampled,
     unitsIdentical: unitsIdentical(values, shape[shape.length - 1]),
+    weightOrthogonalityDefect: orthogonalityDefect(values, shape),
   };
 }
 

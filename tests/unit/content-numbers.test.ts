@@ -94,6 +94,38 @@ describe('lessons', () => {
   });
 });
 
+describe('exercise texts', () => {
+  it('glorot-uniform wrong/fan-in-only.ts: LeCun uniform is 9 % below Glorot on the 784 → 512 layer', () => {
+    expect(1 - Math.sqrt(3 / 784) / Math.sqrt(6 / (784 + 512))).toBeCloseTo(0.0909, 4);
+    const comment = read('exercises/glorot-uniform/wrong/fan-in-only.ts');
+    expect(comment).toContain('9 % too small on the first layer (784 → 512)');
+    expect(comment).not.toMatch(/close on the first layer/i);
+  });
+
+  it('he-alexnet: pooling raises the variance by a measured factor, not "a little"', () => {
+    const task = read('exercises/he-alexnet/task.md');
+    expect(task).not.toMatch(/a little/);
+    expect(task).toContain('×4.4–5.2');
+  });
+});
+
+describe('the review\'s wording items are in the lessons', () => {
+  it('Xavier naming, the sigmoid\'s γ = 1 as a convention, Fixup and ReZero details', () => {
+    expect(lesson('03-tanh-glorot')).toContain("Caffe's `xavier` filler");
+    expect(lesson('05-gain')).toContain('where it is a convention rather than a\n  result');
+    expect(lesson('07-beyond-init')).toContain('and the\nfinal classification layer, to zero');
+    expect(lesson('07-beyond-init')).toContain('scalar multiplier (initialized at 1)');
+    expect(lesson('07-beyond-init')).toContain('dropped the normalization layers');
+    expect(lesson('07-beyond-init')).toContain('just subtract the mean at each layer?');
+  });
+
+  it('the guide\'s advice fallback is the recommended gain (5/3 for tanh), not "LeCun otherwise"', () => {
+    const guide = read('content/guide/authoring.mdx');
+    expect(guide).not.toContain('He for ReLU, LeCun otherwise');
+    expect(guide).toContain('$5/3$ for tanh');
+  });
+});
+
 describe('the authoring guide quotes the grader\'s weight tolerances', () => {
   it('he-relu-50 allows 1.7 % on a 512 × 512 layer; glorot-uniform 9 % on its 64 × 10 layer; z 4.5 and 5.0', () => {
     const he = weightBounds(resolveInitializer({ name: 'he_normal' }, [512, 512]), 512 * 512, 512, 50, 0.01);

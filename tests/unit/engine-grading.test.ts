@@ -33,7 +33,7 @@ describe('he-relu-50 over seeds (the exercise batch, 64)', () => {
   });
 
   const wrong: Array<[string, InitializerRef, RegExp]> = [
-    ['1/n', { name: 'lecun_normal' }, /^layer 1 \(dense1\): your weights' std is 0\.044\d, 29 % below the target 0\.0625 \(He normal: √\(2\/fan_in\), with fan_in 512, fan_out 512\)\. As a result, layer \d \(dense\d\): Var\(y\) = .+, vanishing: expected ≈ 2 \(within ×.+\)\. For fan_in 512 your std is 0\.044\d, ReLU needs ≈ 0\.0625\.$/],
+    ['1/n', { name: 'lecun_normal' }, /^layer 1 \(dense1\): your weights' std is 0\.044\d, 29 % below the target 0\.0625 \(He normal: √\(2\/fan_in\), with fan_in 512, fan_out 512\)\. As a result, layer \d \(dense\d\): Var\(y\) = .+, vanishing: expected ≈ 2 \(within ×.+\)\. For fan_in 512 your std is 0\.044\d, ReLU needs ≈ 0\.0625\. Var\(y\) changed ×0\.\d+ per layer on average from layer 1 to layer \d: each layer scales the signal by c ≈ 0\.[67]\d*, and after l layers by c\^l\.$/],
     ['uncorrected truncated normal', { name: 'truncated_normal', std: Math.sqrt(2 / 512) }, /vanishing|below the target/],
     ['+10 % std', { name: 'normal', std: 1.1 * Math.sqrt(2 / 512) }, /exploding|above the target/],
   ];

@@ -1,7 +1,7 @@
 /**
  * The weight-only checks (checkWeightsOnly, no forward pass), against oracles that do not come from grading.ts:
  *   - every shipped exercise's reference solution passes on many seeds (the check a learner meets with an unseeded
- *     random generator), and a std 4 % or 5 % off fails on he-relu-50 on every seed;
+ *     random generator), and a std 4 % or 5 % off fails on he-relu-50 on each of 5 seeds;
  *   - the noise model the tolerances are built on (sd of the sample std = σ·√((κ − 1)/(4n))) matches a Monte-Carlo
  *     estimate drawn with a sampler of this file's own, and the false-fail probability of a correct answer,
  *     from the exact χ² law of a normal sample's variance (Wilson–Hilferty) and the normal law for the rest, is

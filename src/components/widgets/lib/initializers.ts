@@ -2,9 +2,9 @@
  * The weight-std choices the widgets offer, built on the engine's VarianceScaling presets
  * (one formula, many names) so the widgets teach exactly what the exercises grade.
  */
-import { PRESETS, targetVariance } from '~/engine/variance-scaling';
+import { PRESETS, targetVariance, type PresetName } from '~/engine/variance-scaling';
 
-export type InitChoice = 'he' | 'lecun' | 'glorot' | 'normal';
+export type InitChoice = PresetName | 'normal';
 
 const presetLabel = ({ label, variance }: { label: string; variance: string }) => `${label}: Var[w] = ${variance}`;
 
