@@ -24,9 +24,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from './datasets';
 import type { InitializerRef } from './initializers';
-import {
-  activate, activationDerivative, convFilterGradient, initializeWeights, labRandomStreams, maxPoolGradient, nextTask, summarizeWeights,
-} from './lab';
+import { initializeWeights, labRandomStreams, nextTask, summarizeWeights } from './lab';
+import { activate, activationDerivative, convFilterGradient, maxPoolGradient } from './lab-kernels';
 import type { LearnerInitializer } from './learner-api';
 import { weightLayers } from './networks';
 import type { Random } from './random';
