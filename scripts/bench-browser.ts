@@ -11,11 +11,11 @@
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/harness';
 import { builtSiteDir, compile, loadExercise, openRunnerPage, readExerciseFile, serveBuiltSite, type RecordingServer } from '../tests/e2e/runner-support';
-import type { BackendName, RunOutcome } from '../src/runner/protocol';
+import type { BackendChoice, RunOutcome } from '../src/runner/protocol';
 
 interface Case {
   label: string;
-  backend: BackendName;
+  backend: BackendChoice;
   browserArgs: string[];
   runs: number;
   exercises: string[];
@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { label: 'webgpu (SwiftShader)', backend: 'webgpu', browserArgs: ['--enable-unsafe-webgpu'], runs: runsFromEnv ?? 3, exercises: ['he-relu-50', 'he-alexnet'] },
   // Plain JavaScript: one MLP run shows the scale; AlexNet would take minutes.
   { label: 'cpu', backend: 'cpu', browserArgs: [], runs: 1, exercises: ['he-relu-50'] },
+  // What 'auto' picks here, and why (the backend line lists each backend passed over with its reason).
+  { label: 'auto', backend: 'auto', browserArgs: ['--enable-unsafe-webgpu'], runs: 1, exercises: ['he-relu-50'] },
 ];
 
 interface Row {
@@ -64,7 +66,8 @@ async function benchCase(server: RecordingServer, browser: Browser, bench: Case)
             const started = performance.now();
             const report = await runner.prewarm(backend);
             out.startMs = performance.now() - started;
-            out.details = report.details;
+            const passedOver = report.tried.filter((t: { ok: boolean }) => !t.ok).map((t: { name: string; reason?: string }) => `not ${t.name}: ${t.reason}`);
+            out.details = [`${report.name}: ${report.details}`, ...passedOver].join('; ');
             // One unmeasured run first: the first use of each kernel compiles it.
             for (let i = 0; i <= runs; i++) {
               await runner.prewarm(backend);

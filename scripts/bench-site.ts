@@ -2,7 +2,9 @@
  * npm run bench:site — bytes each page of the built site makes a reader download: the landing page and
  * every lesson. Each page is loaded in headless Chromium (tests/e2e/harness.ts) and scrolled through so
  * every `client:visible` island hydrates; every response is then counted by kind, with its size as
- * built in dist/ (uncompressed) and gzipped (what a typical server sends).
+ * built in dist/ (uncompressed) and gzipped (what a typical server sends). On a page with exercises, the
+ * editor loads only when the learner clicks the starter code: the page is measured before that, and again
+ * after clicking every exercise's code and waiting for the editors ("+ editor" rows).
  *
  * Usage: npm run build && npm run bench:site   (SITE_OUT_DIR=<dir> to measure another build)
  */
@@ -41,6 +43,19 @@ async function main() {
   const site = await serveSite();
   const browser = await launchBrowser();
   const rows: { page: string; bytes: Record<Kind, number>; gzip: number; files: number }[] = [];
+  const measure = (label: string, paths: Iterable<string>) => {
+    const bytes: Record<Kind, number> = { html: 0, css: 0, js: 0, font: 0, other: 0 };
+    let gzip = 0, files = 0;
+    for (const pathname of paths) {
+      files++;
+      const file = fileFor(site.outDir, pathname);
+      if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) continue;
+      const content = fs.readFileSync(file);
+      bytes[kindOf(pathname)] += content.length;
+      gzip += /\.(woff2?|png|jpe?g|webp|wasm)$/.test(pathname) ? content.length : zlib.gzipSync(content).length;
+    }
+    rows.push({ page: label, bytes, gzip, files });
+  };
   try {
     for (const pagePath of pagesOf(site.outDir)) {
       const { page, close } = await openPage(browser, { width: 1280, height: 900 });
@@ -58,17 +73,21 @@ async function main() {
       });
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
-      await close();
-      const bytes: Record<Kind, number> = { html: 0, css: 0, js: 0, font: 0, other: 0 };
-      let gzip = 0;
-      for (const pathname of seen) {
-        const file = fileFor(site.outDir, pathname);
-        if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) continue;
-        const content = fs.readFileSync(file);
-        bytes[kindOf(pathname)] += content.length;
-        gzip += /\.(woff2?|png|jpe?g|webp|wasm)$/.test(pathname) ? content.length : zlib.gzipSync(content).length;
+      measure(pagePath, [...seen]);
+      const exercises = await page.locator('.exercise-island').count();
+      if (exercises > 0) {
+        await page.evaluate(() => {
+          for (const code of document.querySelectorAll('pre.exercise-static-code')) code.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+        });
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.exercise-island')].every((island) => /^(ready|failed)$/.test(island.getAttribute('data-editor-state') ?? '')),
+          undefined, { timeout: 180_000 },
+        );
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(500);
+        measure(`${pagePath} + editor`, [...seen]);
       }
-      rows.push({ page: pagePath, bytes, gzip, files: seen.size });
+      await close();
     }
   } finally {
     await browser.close();

@@ -70,7 +70,8 @@ export function createLayerInputs(options: LayerInputsOptions): LayerInputs {
     record(layer, weights) {
       if (layer.kind !== 'dense') convLayer ??= layer;
       if (convLayer) return; // nothing after a conv layer can be followed: keep no weights
-      pending.push({ layer, weights });
+      // A copy: the caller may transfer the array's buffer to another thread right after.
+      pending.push({ layer, weights: weights.slice() });
     },
   };
 }

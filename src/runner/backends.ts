@@ -4,13 +4,15 @@
  *
  * 'auto' passes over software GPU implementations (SwiftShader WebGPU or WebGL): they are correct but
  * 10–20× slower than the WASM backend on the same CPU. Picking the backend by name still uses them.
+ * A hardware GPU is calibrated against WASM before 'auto' keeps it (see calibrateAgainstWasm): an integrated
+ * GPU or a driver with a high cost per dispatch can be slower than the CPU for these small layers.
  */
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAttempt, BackendName, BackendReport } from './protocol';
 
 export class BackendUnavailableError extends Error {
@@ -33,9 +35,14 @@ export async function chooseBackend(
   auto: boolean,
   wasmBinaries: Record<string, ArrayBuffer>,
 ): Promise<Omit<BackendReport, 'requested'>> {
+  const calibrated = (start: Starter, name: 'webgpu' | 'webgl'): Starter => async (auto) => {
+    const started = await start(auto);
+    if (!auto) return started;
+    return { ...started, details: `${started.details}; ${await calibrateAgainstWasm(name, wasmBinaries)}` };
+  };
   const starters: Record<BackendName, Starter> = {
-    webgpu: startWebGpu,
-    webgl: startWebGl,
+    webgpu: calibrated(startWebGpu, 'webgpu'),
+    webgl: calibrated(startWebGl, 'webgl'),
     wasm: (auto) => startWasm(auto, wasmBinaries),
     cpu: startCpu,
   };
@@ -123,11 +130,70 @@ async function startWasm(_auto: boolean, wasmBinaries: Record<string, ArrayBuffe
     if (!bytes) throw new Error(`fetch is not available in the runner (${path})`);
     return new Response(bytes.slice(0), { headers: { 'Content-Type': 'application/wasm' } });
   };
-  await setBackendOrThrow('wasm');
+  await withEveryCore(() => setBackendOrThrow('wasm'));
   const [simd, multiThread] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
   const threads = multiThread ? getThreadsCount() : 1;
   const why = multiThread ? '' : ` (no threads: ${self.crossOriginIsolated ? 'shared WebAssembly memory unsupported' : 'the worker is not cross-origin isolated'})`;
   return { details: `WASM (${binary}), SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}${why}, ${navigator.hardwareConcurrency} cores`, wasmThreads: threads };
+}
+
+/**
+ * Runs `start` asking the WASM backend for one thread per logical core. TF.js caps XNNPACK's pool at half of
+ * navigator.hardwareConcurrency (it assumes two hyper-threads per core), which leaves a 2-core machine with one
+ * thread; the cap is read once, while the module starts, so the count is reported doubled just for that moment.
+ * Two threads on 2 cores: see `npm run bench` (1 vs 2 threads) and `npm run bench:browser`.
+ */
+async function withEveryCore<T>(start: () => Promise<T>): Promise<T> {
+  const cores = navigator.hardwareConcurrency || 1;
+  setThreadsCount(cores);
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/**
+ * Times one 512-wide dense layer (batch 256: forward matMul, the two backward matMuls, the statistics read back,
+ * as the lab does per layer) on the GPU backend just started and on WASM in this same worker,
+ * median of 3 after a warm-up. Throws (so 'auto' moves on to the WASM worker, which has every core) when WASM is
+ * faster even here (where it may have fewer threads); otherwise leaves the GPU backend set and returns the comparison for the backend line.
+ */
+async function calibrateAgainstWasm(gpu: 'webgpu' | 'webgl', wasmBinaries: Record<string, ArrayBuffer>): Promise<string> {
+  const gpuMs = await layerMilliseconds();
+  let wasm: string;
+  let wasmMs: number;
+  try {
+    const started = await startWasm(true, wasmBinaries);
+    wasm = `WASM (${started.wasmThreads ?? 1} thread${started.wasmThreads === 1 ? '' : 's'})`;
+    wasmMs = await layerMilliseconds();
+  } catch {
+    await setBackendOrThrow(gpu);
+    return `${gpuMs.toFixed(1)} ms per 512-wide layer (WASM could not be timed here)`;
+  }
+  const comparison = `${gpuMs.toFixed(1)} ms per 512-wide layer vs ${wasmMs.toFixed(1)} ms on ${wasm}`;
+  if (wasmMs < gpuMs) throw new Error(`slower than WASM on this machine: ${comparison}`);
+  await setBackendOrThrow(gpu);
+  return `calibrated: ${comparison}`;
+}
+
+async function layerMilliseconds(): Promise<number> {
+  const [h, w, g] = [tf.randomNormal([256, 512]), tf.randomNormal([512, 512]), tf.randomNormal([256, 512])];
+  const once = async () => {
+    const start = performance.now();
+    const out = tf.tidy(() => tf.stack([tf.sum(tf.square(tf.matMul(h, w))), tf.sum(tf.matMul(h, g, true, false)), tf.sum(tf.matMul(g, w, false, true))]));
+    await out.data();
+    out.dispose();
+    return performance.now() - start;
+  };
+  try {
+    await once();
+    const times = [await once(), await once(), await once()].sort((a, b) => a - b);
+    return times[1];
+  } finally {
+    tf.dispose([h, w, g]);
+  }
 }
 
 async function startCpu(): Promise<Started> {

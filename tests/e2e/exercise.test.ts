@@ -68,6 +68,7 @@ async function openExercise(options: { width?: number; theme?: 'light' | 'dark' 
   await page.goto(site.url + exercise.lessonPath);
   if (options.theme) await setTheme(page, options.theme);
   await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+  await loadEditor(page);
   await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
   return tracked;
 }
@@ -77,6 +78,14 @@ async function closeClean(tracked: TrackedPage) {
   const errors = [...tracked.errors];
   await tracked.close();
   expect(errors).toEqual([]);
+}
+
+/** The editor loads when the learner clicks the starter code (once the island has hydrated, which the click waits for). */
+async function loadEditor(page: Page) {
+  await expect.poll(async () => {
+    await page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`).click({ timeout: 5_000 }).catch(() => {});
+    return island(page).getAttribute('data-editor-state');
+  }, { timeout: 60_000 }).not.toBe('static');
 }
 
 /**
@@ -165,6 +174,7 @@ describe('exercise block', () => {
     await page.route(/monaco-editor\.[^/]*\.js$/, (route) => route.abort());
     await page.goto(site.url + exercise.lessonPath);
     await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+    await loadEditor(page);
     await island(page).and(page.locator('[data-editor-state="failed"]')).waitFor({ timeout: 60_000 });
     await expect(page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`).innerText()).resolves.toContain(firstStarterLine);
     await expect(page.locator(`[data-exercise-id="${exercise.id}"] [role="alert"]`).innerText()).resolves.toMatch(/editor could not load/);
@@ -184,6 +194,24 @@ describe('exercise block', () => {
     await other.page.waitForTimeout(1000);
     expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker/.test(u))).toEqual([]);
     await closeClean(other);
+  });
+
+  it('loads the editor only when the learner focuses the starter code, and then puts the caret in it', async () => {
+    const tracked = await openPage(browser);
+    const { page } = tracked;
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(site.url + exercise.lessonPath);
+    await page.locator(`[data-exercise-id="${exercise.id}"]`).scrollIntoViewIfNeeded();
+    const code = page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`);
+    await code.and(page.locator('[tabindex="0"]')).waitFor({ timeout: 60_000 }); // hydrated: the code is focusable
+    await page.waitForTimeout(1500);
+    expect(requested.filter((u) => /monaco|ts\.worker|editor\.worker|tfjs/.test(u))).toEqual([]);
+    await code.focus();
+    await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
+    expect(requested.some((u) => /monaco-editor\.[^/]*\.js$/.test(u))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.exercise-editor') !== null)).toBe(true);
+    await tracked.close();
   });
 
   it('types tf. and the learner contract: completions and hover docs come from the .d.ts files', async () => {
@@ -314,6 +342,7 @@ describe('exercise block', () => {
     await expect.poll(() => savedCode(page), { timeout: 10_000 }).toBe(code);
     const beforeReload = tracked.errors.length;
     await page.reload();
+    await loadEditor(page);
     await island(page).and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 90_000 });
     // The reload cancels requests still in flight (the editor's TypeScript worker): the navigation's doing, not an error.
     const sinceReload = tracked.errors.splice(beforeReload);

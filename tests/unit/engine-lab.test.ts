@@ -172,6 +172,26 @@ describe('the explicit backward pass equals autodiff', () => {
     await compare(network, 16);
   });
 
+  it('weights prepared as tensors take the same path: the same statistics as when drawn in the run', async () => {
+    const network: NetworkSpec = {
+      name: 'prepared', input: [12],
+      layers: [{ kind: 'dense', units: 10, activation: 'tanh', residual: false }, { kind: 'dense', units: 10, activation: 'relu', residual: true }],
+    };
+    const seed = 13;
+    const drawn = await runLab({ network, initializer: { name: 'glorot_uniform' }, batch: 8, backward: true, seed, weightGradColumns: Infinity });
+    const prepared = prepareWeights(network, { name: 'glorot_uniform' }, seed);
+    try {
+      const fromTensors = await runLab({ network, weights: prepared, batch: 8, backward: true, seed, weightGradColumns: Infinity });
+      fromTensors.layers.forEach((layer, i) => {
+        expect(layer.forward.preVar).toBeCloseTo(drawn.layers[i].forward.preVar, 6);
+        expect(layer.backward!.gradPreVar).toBeCloseTo(drawn.layers[i].backward!.gradPreVar, 6);
+        expect(layer.backward!.weightGradVar).toBeCloseTo(drawn.layers[i].backward!.weightGradVar, 6);
+      });
+    } finally {
+      prepared.dispose();
+    }
+  });
+
   it('on a small conv net with pooling and flatten', async () => {
     const network: NetworkSpec = {
       name: 'small conv', input: [12, 12, 3],

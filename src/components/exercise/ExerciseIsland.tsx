@@ -2,8 +2,8 @@
  * The interactive part of an exercise block: editor, buttons, backend picker, results.
  *
  * Server-rendered first as a plain <pre> of the starter (the page is readable and scrollable before
- * any JavaScript), hydrated when scrolled into view (client:visible), and only then does it import
- * Monaco. Learner code is compiled here (Monaco's TypeScript worker) and handed to the runner, which
+ * any JavaScript), hydrated when scrolled into view (client:visible); Monaco (≈ 1 MB compressed) is
+ * imported only when the learner focuses or clicks that code, or presses Run. Learner code is compiled here (Monaco's TypeScript worker) and handed to the runner, which
  * executes it in its sandbox; this island never evaluates learner code itself.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -50,6 +50,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
   const domId = `exercise-${exerciseId}`;
   const [hydrated, setHydrated] = useState(false);
   const [editorState, setEditorState] = useState<EditorState>('static');
+  /** Set when the learner first focuses the code or presses Run: the editor is loaded then, not before. */
+  const [editorWanted, setEditorWanted] = useState(false);
+  const runWhenReady = useRef(false);
   const [editorError, setEditorError] = useState<string | null>(null);
   const [code, setCode] = useState(starter);
   const [saveNote, setSaveNote] = useState<string>('');
@@ -124,8 +127,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
   const runRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    if (!hydrated || !editorHost.current) return;
+    if (!hydrated || !editorWanted || !editorHost.current) return;
     let disposed = false;
+    const focusWhenReady = document.activeElement?.classList.contains('exercise-static-code') ?? false;
     setEditorState('loading');
     const initialCode = store?.loadCode(exerciseId)?.code ?? starter;
     import('./monaco-editor')
@@ -147,6 +151,11 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         // The editor owns the text from here on; keystrokes only schedule a save (no re-render).
         created.onDidChangeCode(scheduleSave);
         setEditorState('ready');
+        if (focusWhenReady) created.focus();
+        if (runWhenReady.current) {
+          runWhenReady.current = false;
+          runRef.current();
+        }
       })
       .catch((error: Error) => {
         if (disposed) return;
@@ -158,7 +167,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       editor.current?.dispose();
       editor.current = null;
     };
-  }, [hydrated]);
+  }, [hydrated, editorWanted]);
 
   // --- backend: warm the runner for the picker's choice once the editor is up --------------------
   useEffect(() => {
@@ -309,8 +318,14 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           ref={runButton}
           type="button"
           class="exercise-button exercise-button--primary"
-          onClick={() => void run()}
-          disabled={!ready || busy}
+          onClick={() => {
+            if (ready) void run();
+            else {
+              runWhenReady.current = true;
+              setEditorWanted(true);
+            }
+          }}
+          disabled={!hydrated || busy || editorState === 'loading' || editorState === 'failed'}
           aria-keyshortcuts="Control+Enter Meta+Enter"
         >
           {phase.kind === 'running' ? 'Running…' : phase.kind === 'checking' ? 'Checking…' : 'Run'}
@@ -355,6 +370,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         {backendStatus}
       </p>
       <p class="exercise-keys" id={`${domId}-keys`}>
+        {editorState === 'static' && hydrated && <span>Click the code (or Tab to it) to edit it. </span>}
         <span>
           Run: <kbd>{modKey}+Enter</kbd>.
         </span>{' '}
@@ -366,7 +382,13 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       {/* Keyed: Monaco lives inside; Preact must never swap this element for another. */}
       <div class="exercise-editor-frame" key="editor-frame">
         {editorState !== 'ready' && (
-          <pre class="exercise-static-code" aria-label="Starter code (the editor is loading)">
+          <pre
+            class="exercise-static-code"
+            tabIndex={hydrated ? 0 : undefined}
+            aria-label={editorState === 'static' ? 'Starter code: focus it to load the editor' : 'Starter code (the editor is loading)'}
+            onFocus={() => setEditorWanted(true)}
+            onPointerDown={() => setEditorWanted(true)}
+          >
             <code>{code}</code>
           </pre>
         )}

@@ -6,9 +6,39 @@
  * Compiling happens here too, in Monaco's TypeScript worker: the same language service that draws the
  * red squiggles produces the diagnostics that block a run and the JavaScript that the runner executes.
  */
-import * as monaco from 'monaco-editor';
+// The editor API with only the TypeScript language and the editing features an exercise uses: not
+// `import 'monaco-editor'`, which registers every language, CSS/HTML/JSON language services with their
+// workers, and the diff editor.
+import * as monaco from 'monaco-editor/editor/editor.api';
+import 'monaco-editor/languages/definitions/typescript/register';
+import * as typescriptLanguage from 'monaco-editor/languages/features/typescript/register';
+import 'monaco-editor/editor/browser/coreCommands';
+import 'monaco-editor/editor/common/standaloneStrings';
+import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
+import 'monaco-editor/editor/contrib/caretOperations/browser/caretOperations';
+import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
+import 'monaco-editor/editor/contrib/codeAction/browser/codeActionContributions';
+import 'monaco-editor/editor/contrib/comment/browser/comment';
+import 'monaco-editor/editor/contrib/contextmenu/browser/contextmenu';
+import 'monaco-editor/editor/contrib/cursorUndo/browser/cursorUndo';
+import 'monaco-editor/editor/contrib/find/browser/findController';
+import 'monaco-editor/editor/contrib/folding/browser/folding';
+import 'monaco-editor/editor/contrib/gotoError/browser/gotoError';
+import 'monaco-editor/editor/contrib/gotoSymbol/browser/goToCommands';
+import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
+import 'monaco-editor/editor/contrib/indentation/browser/indentation';
+import 'monaco-editor/editor/contrib/linesOperations/browser/linesOperations';
+import 'monaco-editor/editor/contrib/multicursor/browser/multicursor';
+import 'monaco-editor/editor/contrib/parameterHints/browser/parameterHints';
+import 'monaco-editor/editor/contrib/semanticTokens/browser/documentSemanticTokens';
+import 'monaco-editor/editor/contrib/semanticTokens/browser/viewportSemanticTokens';
+import 'monaco-editor/editor/contrib/snippet/browser/snippetController2';
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode';
+import 'monaco-editor/editor/contrib/tokenization/browser/tokenization';
+import 'monaco-editor/editor/contrib/wordHighlighter/browser/wordHighlighter';
+import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import learnerGlobals from '../../engine/learner-globals.d.ts?raw';
 import { LEARNER_COMPILER_OPTIONS } from '../../engine/learner-compiler-options';
 // Monaco's ESM modules import their CSS, but Astro drops CSS reached only through a dynamic import,
@@ -21,14 +51,18 @@ declare global {
   }
 }
 
-// Same-origin worker scripts (emitted by Vite), so they load under COOP/COEP.
+// Same-origin worker scripts (emitted by Vite), so they load under COOP/COEP. The TypeScript worker is the very
+// file Monaco's TypeScript service names in its own `new Worker(new URL(…))`, so Vite emits it once, not twice.
 self.MonacoEnvironment = {
   getWorker(_moduleId: string, label: string) {
-    return label === 'typescript' || label === 'javascript' ? new TypeScriptWorker() : new EditorWorker();
+    if (label === 'typescript' || label === 'javascript') {
+      return new Worker(new URL('../../../node_modules/monaco-editor/esm/vs/languages/features/typescript/ts.worker.js', import.meta.url), { type: 'module' });
+    }
+    return new EditorWorker();
   },
 };
 
-const ts = monaco.typescript;
+const ts = typescriptLanguage;
 
 let stylesheet: Promise<void> | null = null;
 function loadMonacoStylesheet(): Promise<void> {

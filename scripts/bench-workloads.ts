@@ -1,0 +1,63 @@
+/**
+ * The workloads `npm run bench` times, each in initlab and, where it has one, in PyTorch (bench/pytorch_peer.py).
+ * A new workload (e.g. training) is one more entry in WORKLOADS: its initlab side here, its PyTorch side a `peer`
+ * request that bench/pytorch_peer.py understands.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { alexnet, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
+
+/** What bench/pytorch_peer.py is asked to prepare; it then runs it on each `run` request. */
+export interface PeerRequest {
+  kind: 'lab' | 'init';
+  network: NetworkSpec;
+  weightShapes: number[][];
+  batch?: number;
+  backward?: boolean;
+  /** Weights drawn inside each timed run (else once, before timing). */
+  drawWeights?: boolean;
+}
+
+export interface BenchWorkload {
+  id: string;
+  name: string;
+  /** The target: initlab's median over PyTorch's, measured in the same run. */
+  targetRatio: number;
+  /** Called once before the warm-up (untimed). */
+  prepare?: () => void;
+  run: () => Promise<void>;
+  dispose?: () => void;
+  peer: PeerRequest | null;
+}
+
+function labPeer(network: NetworkSpec, batch: number, backward: boolean, drawWeights: boolean): PeerRequest {
+  return { kind: 'lab', network, weightShapes: weightLayers(network).map((l) => [...l.shape]), batch, backward, drawWeights };
+}
+
+export function benchWorkloads(): BenchWorkload[] {
+  const deepMlp = mlp({ depth: 50, width: 512, activation: 'relu' });
+  const alex = alexnet({ inputSize: 227 });
+  let alexWeights: PreparedWeights | undefined;
+  return [
+    {
+      id: 'mlp', name: '(a) MLP 50×512 ReLU, b256, init + fwd + bwd', targetRatio: 1.0,
+      run: async () => { await runLab({ network: deepMlp, initializer: { name: 'he_normal' }, batch: 256, backward: true }); },
+      peer: labPeer(deepMlp, 256, true, true),
+    },
+    {
+      id: 'alexnet-forward', name: '(b) AlexNet b4, forward statistics', targetRatio: 1.5,
+      prepare: () => { alexWeights = prepareWeights(alex, { name: 'he_normal' }); },
+      run: async () => { await runLab({ network: alex, weights: alexWeights!, batch: 4 }); },
+      dispose: () => { alexWeights?.dispose(); alexWeights = undefined; },
+      peer: labPeer(alex, 4, false, false),
+    },
+    {
+      id: 'alexnet-init', name: '(c) AlexNet He init (61 M weights)', targetRatio: 1.0,
+      run: async () => {
+        const layers = weightLayers(alex);
+        const weights = initializeWeights(alex, { name: 'he_normal' });
+        for (let i = 0; i < layers.length; i++) tf.tensor(weights[i], layers[i].shape).dispose();
+      },
+      peer: { kind: 'init', network: alex, weightShapes: weightLayers(alex).map((l) => [...l.shape]) },
+    },
+  ];
+}
