@@ -151,10 +151,20 @@ export const exerciseSchema = z
   .strict();
 export type Exercise = z.output<typeof exerciseSchema>;
 
+/** One problem with a spec: the field it is about ("networks[0].depth"; none for the whole file) and what is wrong. */
+export interface SpecIssue {
+  field?: string;
+  message: string;
+}
+
 export class ExerciseSpecError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  /** The same problems as `issues`, one line each: "field: message". */
+  readonly problems: string[];
+  constructor(readonly file: string, readonly issues: SpecIssue[]) {
+    const problems = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message));
     super(`${file}: invalid exercise spec\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ExerciseSpecError';
+    this.problems = problems;
   }
 }
 
@@ -163,12 +173,12 @@ export function parseExercise(json: unknown, file: string): Exercise {
   const result = exerciseSchema.safeParse(json);
   if (!result.success) throw new ExerciseSpecError(file, result.error.issues.flatMap((issue) => describeIssue(issue)));
   const exercise = result.data;
-  const problems: string[] = [];
+  const problems: SpecIssue[] = [];
   exercise.networks.forEach((ref, i) => {
     try {
       describeLayers(resolveNetwork(ref));
     } catch (error) {
-      problems.push(`networks[${i}]: ${(error as Error).message}`);
+      problems.push({ field: `networks[${i}]`, message: (error as Error).message });
     }
   });
   if (problems.length) throw new ExerciseSpecError(file, problems);
@@ -181,7 +191,7 @@ export function parseExerciseJson(text: string, file: string): Exercise {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ExerciseSpecError(file, [`not valid JSON: ${(error as Error).message}`]);
+    throw new ExerciseSpecError(file, [{ message: `not valid JSON: ${(error as Error).message}` }]);
   }
   return parseExercise(json, file);
 }
@@ -192,14 +202,14 @@ export function parseExerciseJson(text: string, file: string): Exercise {
  * typo in an mlp's activation reads "networks[0].activation: Invalid option: expected one of …", not
  * "Invalid input".
  */
-function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): string[] {
+function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): SpecIssue[] {
   const path = [...parentPath, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));
     if (closest.length > 0) return closest.flatMap((sub) => describeIssue(sub, path));
   }
-  const field = path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-  return [`${field}: ${issue.message}`];
+  if (!path.length) return [{ message: issue.message }];
+  return [{ field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message: issue.message }];
 }
 
 /** A network reference from an exercise (preset or full spec) as a NetworkSpec. */

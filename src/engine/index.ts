@@ -16,13 +16,18 @@ export { formatNumber, formatPercent } from './format';
 export type { GradingCriteria } from './grading';
 export { meanField, finiteWidthBand, gaussianExpectation } from './theory';
 export {
-  LearnerError, callInitializer, evaluateInitializerModule, learnerRandom, layerLabel,
+  LearnerError, callInitializer, evaluateInitializerModule, learnerRandom, layerLabel, validateLayerWeights,
 } from './learner-api';
 export type { InitTools, LearnerInitializer, LearnerRandom, Weights, LearnerErrorKind } from './learner-api';
 export {
   exerciseSchema, criteriaSchema, networkRefSchema, initializerRefSchema, parseExercise, parseExerciseJson, resolveNetwork,
   ExerciseSpecError,
 } from './exercise-schema';
-export type { Exercise, Criteria, CriteriaInput, NetworkRef } from './exercise-schema';
+export type { Exercise, Criteria, CriteriaInput, NetworkRef, SpecIssue } from './exercise-schema';
 export { runExercise, checkExercise } from './exercise-run';
-export type { ExerciseOutcome, ExerciseRunOptions, ExerciseFolder, AnswerGrader, AnswerCheck, ExerciseCheckReport } from './exercise-run';
+export type { ExerciseOutcome, ExerciseRunOptions, ExerciseFolder, AnswerGrader, AnswerCheck, ExerciseCheckReport, ExerciseProblem } from './exercise-run';
+export { gradeSubmission, inProcessLearner, INITIALIZER_CHECK } from './submission';
+export type { LearnerSource, LearnerJobSpec, SubmissionOptions, SubmissionReport, SubmissionCheck, CheckStatus, WeightCriterion } from './submission';
+export { learnerMessages, initializerMessages } from './learner-realm';
+export { parseFromLearner, timeoutMessage } from './realm-protocol';
+export type { LearnerJob, FromLearner } from './realm-protocol';
