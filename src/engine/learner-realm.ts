@@ -7,6 +7,7 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { labRandomStreams } from './lab';
+import { createLayerInputs } from './layer-inputs';
 import { callInitializer, evaluateInitializerModule, LearnerError, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
 import type { FromLearner, LearnerJob } from './realm-protocol';
 
@@ -32,12 +33,17 @@ export function* initializerMessages(
   init: LearnerInitializer, job: Pick<LearnerJob, 'seed' | 'networks'>, tf: typeof TF,
 ): Generator<FromLearner, void, void> {
   for (let network = 0; network < job.networks.length; network++) {
-    const tools: InitTools = Object.freeze({ tf, random: learnerRandom(labRandomStreams(job.seed).weights) });
-    for (const layer of job.networks[network].layers) {
+    const { layers, inputMean, inputStd } = job.networks[network];
+    const random = learnerRandom(labRandomStreams(job.seed).weights);
+    // layerInputs() (LSUV) is computed here from the weights this realm already returned: nothing new crosses.
+    const inputs = createLayerInputs({ seed: job.seed, inputMean, inputStd });
+    for (const layer of layers) {
       yield { type: 'layer-start', network, layer: layer.index };
       let values: Float32Array;
       try {
+        const tools: InitTools = Object.freeze({ tf, random, layerInputs: inputs.tool(layer) });
         values = callInitializer(init, layer, tools);
+        inputs.record(layer, values);
       } catch (error) {
         yield learnerErrorMessage(error, layer.index);
         return;

@@ -97,7 +97,7 @@ export async function gradeSubmission(
   const many = networks.length > 1;
   const report: SubmissionReport = { passed: false, message: '', checks: [], verdicts: [], results: [] };
   const channel = typeof source === 'function'
-    ? new LearnerChannel(source({ seed, networks: networks.map((n, i) => ({ name: n.name, layers: layers[i] })) }), {
+    ? new LearnerChannel(source({ seed, networks: networks.map((n, i) => ({ name: n.name, layers: layers[i], inputMean: n.inputMean, inputStd: n.inputStd })) }), {
       timeLimitMs: options.timeLimitMs ?? exercise.timeLimitMs,
       startLimitMs: options.startLimitMs ?? 120_000,
       networkName: (i) => (many ? networks[i].name : undefined),
