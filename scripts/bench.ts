@@ -6,11 +6,13 @@
  *   (a) 50-layer, 512-wide ReLU MLP, batch 256: He weights drawn + forward + backward statistics
  *   (b) AlexNet (227), batch 4: forward statistics, weights drawn beforehand
  *   (c) AlexNet: drawing its 61 M He-normal weights and uploading them as tensors
+ *   (t) training a 30-layer, 256-wide ReLU MLP for 300 steps on the digits, beside PyTorch (scripts/bench/train-mlp.ts)
  * Figures from a shared, busy machine are indicative; compare ratios from one run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { alexnet, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type PreparedWeights } from '../src/engine/index';
 import { setupBackend } from '../src/cli/backend';
+import { reportTrainingBench } from './bench/train-mlp';
 
 interface Workload { name: string; target: number; pytorch: number; run: () => Promise<void>; prepare?: () => void }
 
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
   console.log(`\nnode ${process.version}; TF.js ${tf.version_core}; cpu s = CPU time of this process (user + system), less sensitive to other load.`);
+  // Training (issue 9): initlab and its PyTorch twin alternate in this run; wasm only (cpu is ≈ 10× slower).
+  await reportTrainingBench(Math.min(reps, 3), backends.filter((b) => b === 'wasm'));
 }
 
 main().catch((error: unknown) => {

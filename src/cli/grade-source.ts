@@ -3,6 +3,7 @@
  * (compile.ts), run it in its own realm (learner-host.ts) and grade its weights with the engine's one path
  * (gradeSubmission). The calling thread must have set up its TF.js backend (backend.ts).
  */
+import { loadDataset } from '../data/load';
 import { gradeSubmission, type Exercise, type SubmissionReport } from '../engine/index';
 import { compileLearnerSource, CompileError } from './compile';
 import type { NodeBackend } from './backend';
@@ -40,7 +41,7 @@ export async function gradeSource(exercise: Exercise, source: string, file: stri
   const report = await gradeSubmission(
     exercise,
     nodeLearnerSource({ compiledJs, file, memoryMb: options.memoryMb, code: options.realmCode }),
-    { seed: options.seed, batch: options.batch, timeLimitMs: options.timeLimitMs },
+    { seed: options.seed, batch: options.batch, timeLimitMs: options.timeLimitMs, loadDataset },
   );
   return { ...report, badInput: report.error?.kind === 'not-a-function' || undefined };
 }

@@ -93,6 +93,29 @@ const forwardBand = driftBand.extend({
   target: z.number().positive().optional(),
 }).strict();
 
+/**
+ * Training criterion: after the weight checks, the network (exercise.networks, each ending in a dense layer
+ * with one unit per class) is trained from the answer's weights once per seed, and must reach
+ * `minAccuracy` on the held-out split and/or a training loss ≤ `maxLoss` on every seed (see train-grading.ts).
+ */
+export const trainCriterionSchema = z
+  .object({
+    dataset: z.enum(['digits', 'spirals']),
+    steps: positiveInt,
+    batch: positiveInt,
+    optimizer: z.enum(['sgd', 'adam']),
+    /** SGD only: momentum (default 0.9). */
+    momentum: z.number().min(0).max(1).optional(),
+    learningRate: z.number().positive(),
+    /** Each seed draws the weights (the answer's initializer gets it) and the batch order. */
+    seeds: z.array(z.number().int().nonnegative()).min(1),
+    minAccuracy: z.number().min(0).max(1).optional(),
+    maxLoss: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((t) => t.minAccuracy !== undefined || t.maxLoss !== undefined, { message: 'a train criterion needs "minAccuracy", "maxLoss" or both' });
+export type TrainCriterion = z.output<typeof trainCriterionSchema>;
+
 export const criteriaSchema = z
   .object({
     /** Examples pushed through the network. */
@@ -131,6 +154,8 @@ export const criteriaSchema = z
     maxSaturatedFraction: z.number().min(0).max(1).optional(),
     /** Largest allowed fraction of zero ReLU outputs at any layer. */
     maxDeadFraction: z.number().min(0).max(1).optional(),
+    /** Train the network from the answer's weights and require it to learn (checked after the checks above). */
+    train: trainCriterionSchema.optional(),
   })
   .strict();
 export type Criteria = z.output<typeof criteriaSchema>;

@@ -337,7 +337,7 @@ async function backward(
  * Routes ∂L/∂(pool output) to the inputs that were the maxima. Calls the backend's MaxPoolGrad kernel directly:
  * tfjs-core's Node bundle registers no gradient functions, so tf.grad(tf.maxPool) cannot run there.
  */
-function maxPoolGradient(input: tf.Tensor4D, gradOut: tf.Tensor4D, size: number, stride: number): tf.Tensor4D {
+export function maxPoolGradient(input: tf.Tensor4D, gradOut: tf.Tensor4D, size: number, stride: number): tf.Tensor4D {
   return tf.tidy(() => {
     const output = tf.maxPool(input, size, stride, 'valid');
     try {
@@ -444,7 +444,7 @@ function gatherColumnsTransposed(values: Float32Array, units: number, columns: r
   return out;
 }
 
-function activate(y: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
+export function activate(y: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.relu(y);
     case 'leaky_relu': return tf.leakyRelu(y, negativeSlope);
@@ -455,7 +455,7 @@ function activate(y: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RE
 }
 
 /** φ'(y) written in terms of a = φ(y), so the forward pass keeps only the activations. */
-function activationDerivative(a: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
+export function activationDerivative(a: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.step(a, 0);
     case 'leaky_relu': return tf.step(a, negativeSlope);
@@ -609,7 +609,7 @@ let lastYield = 0;
  * RPC), on a fresh macrotask: setImmediate in Node, a MessageChannel message in browsers and workers (setTimeout
  * would be clamped to 4 ms there).
  */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   if (now() - lastYield < 25) return Promise.resolve();
   lastYield = now();
   const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };

@@ -7,8 +7,8 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { labRandomStreams } from './lab';
-import { createLayerInputs } from './layer-inputs';
 import { callInitializer, evaluateInitializerModule, LearnerError, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
+import { createLayerInputs } from './layer-inputs';
 import type { FromLearner, LearnerJob } from './realm-protocol';
 
 /** The messages for one job: learner-ready, then per layer layer-start + weights, then learner-done (or a learner-error). */

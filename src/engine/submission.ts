@@ -19,7 +19,9 @@ import { initializeWeights, runLab } from './lab';
 import { LearnerError, layerLabel, validateLayerWeights, type LearnerErrorKind, type LearnerInitializer } from './learner-api';
 import { initializerMessages } from './learner-realm';
 import { parseFromLearner, timeoutMessage, type FromLearner, type LearnerJob } from './realm-protocol';
+import type { Dataset } from './datasets';
 import { weightLayers } from './networks';
+import { trainCriterionCheck } from './train-grading';
 import type { LabResult, LayerInfo, LayerStats, NetworkSpec, Verdict, VerdictCheck } from './types';
 
 /** What a learner realm is asked for: the seed of its `random` and every network's weight layers. */
@@ -44,6 +46,8 @@ export interface SubmissionOptions {
   onLayer?: (stats: LayerStats, phase: 'forward' | 'backward', network: number) => void;
   /** Called when the learner's initializer starts on a layer. */
   onInitLayer?: (layer: LayerInfo, network: number) => void;
+  /** Loads a shipped dataset by name (Node and browser differ): needed by exercises with a `train` criterion. */
+  loadDataset?: (name: 'digits' | 'spirals') => Promise<Dataset>;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'error';
@@ -141,6 +145,15 @@ export async function gradeSubmission(
         if (!verdict.passed) break;
         const check = await criterion({ exercise, network, networkIndex: n, weights, result });
         if (check) addCheck(verdict, check);
+      }
+      if (verdict.passed && criteria.train) {
+        if (!options.loadDataset) {
+          throw new Error(`${exercise.id} trains the network on ${criteria.train.dataset}, and this runner has no dataset loader (SubmissionOptions.loadDataset): grade it with \`npm run grade -- ${exercise.id} <file.ts>\``);
+        }
+        const check = await trainCriterionCheck({ exercise, network, weights }, options.loadDataset);
+        if (check) addCheck(verdict, check);
+        // The training result is what the exercise asks for: it is the pass message too.
+        if (check?.passed) verdict.message = check.message;
       }
       report.verdicts.push(verdict);
       report.checks.push(...verdict.details.map((d) => toCheck(d, networkField)));

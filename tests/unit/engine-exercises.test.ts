@@ -94,6 +94,7 @@ describe('checkExercise reports a broken folder', () => {
       'wrong/std-one.ts': { passed: true, message: 'Passed.' },
       'wrong/he.ts': { passed: false, message: 'layer 3: vanishing', verdicts: [{ passed: false, message: 'layer 3: vanishing', firstBadLayer: 3, details: [] }] },
       'wrong/too-small.ts': { passed: false, message: 'layer 1 (dense1): Var(y) = 0.25, vanishing' },
+      'wrong/pytorch-tanh-gain.ts': { passed: false, message: "layer 1 (dense1): that is LeCun normal × gain 1.67, PyTorch's calculate_gain('tanh')" },
     };
     const report = await checkExercise(folder, async (_e, _s, file) => verdicts[file.replace('exercises/lecun-tanh/', '')]);
     expect(report.answers.map((a) => a.problem ?? 'ok')).toEqual([
@@ -101,6 +102,7 @@ describe('checkExercise reports a broken folder', () => {
       'ok',
       { file: 'exercises/lecun-tanh/wrong/std-one.ts', message: 'must fail, but passed: Passed.' },
       { file: 'exercises/lecun-tanh/wrong/he.ts', layer: 3, message: 'fails as it should, but the message does not contain "above the target": layer 3: vanishing' },
+      'ok',
       'ok',
     ]);
   });
