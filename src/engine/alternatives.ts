@@ -6,6 +6,7 @@
  * only recognizes the weights. Pure: no TF.js, no DOM.
  */
 import { resolveInitializer, type InitializerRef } from './initializers';
+import { ORTHOGONALITY_TOLERANCE } from './orthogonality';
 import type { ForwardStats } from './types';
 
 /** A layer as far as recognizing its weights goes: its shape and the summary of its weights. */
@@ -37,8 +38,8 @@ function matches(ref: InitializerRef, layer: SummarizedLayer, tolerance: number)
   if (!(Math.abs(std / target.std - 1) <= allowed) || Math.abs(mean) > 0.2 * target.std) return false;
   switch (target.distribution) {
     case 'uniform': return maxAbs <= target.high * (1 + 1e-5) && maxAbs >= 0.97 * target.high;
-    case 'normal': case 'truncated_normal': return maxAbs >= 2.2 * std && tail >= 0.015 && !(defect <= 1e-3);
-    case 'orthogonal': return defect <= 1e-3;
+    case 'normal': case 'truncated_normal': return maxAbs >= 2.2 * std && tail >= 0.015 && !(defect <= ORTHOGONALITY_TOLERANCE);
+    case 'orthogonal': return defect <= ORTHOGONALITY_TOLERANCE;
     case 'constant': return false;
   }
 }

@@ -19,6 +19,7 @@ import { formatNumber as fmt, formatPercent as pct } from './format';
 import { ACTIVATION_LABELS } from './activations';
 import { initializerLabel, resolveInitializer, type InitializerRef } from './initializers';
 import { recognizeAlternative } from './alternatives';
+import { ORTHOGONALITY_TOLERANCE } from './orthogonality';
 import { perLayerFactorSentence, targetStdSentence } from './drift-explanations';
 import { finiteWidthBand, logVarianceSpreadPerLayer, meanField } from './theory';
 import type { Activation, LabResult, LayerInfo, LayerStats, Verdict, VerdictCheck } from './types';
@@ -301,7 +302,7 @@ function checkWeights(layers: readonly WeighedLayer[], reference: InitializerRef
       }
     } else if (target.distribution === 'orthogonal') {
       const defect = layer.weights.weightOrthogonalityDefect;
-      if (defect > 1e-3) {
+      if (defect > ORTHOGONALITY_TOLERANCE) {
         return fail(`your weights are not orthogonal: a random vector's length changes by ${pct(defect)} through them, where an orthogonal matrix × gain keeps it exactly (×${fmt(target.gain)}). Use random.orthogonal(layer.shape, gain).`);
       }
     } else if (bounds.minTail !== undefined && tail < bounds.minTail) {

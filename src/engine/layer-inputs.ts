@@ -36,11 +36,12 @@ export const DEFAULT_LAYER_INPUTS_BATCH = 128;
 
 export function createLayerInputs(options: LayerInputsOptions): LayerInputs {
   const batch = options.batch ?? DEFAULT_LAYER_INPUTS_BATCH;
-  // The batch is drawn lazily, once the first layer's input width is known.
+  // Nothing is kept or computed until the learner first asks (at layer 1); from then on each recorded layer
+  // pushes the batch one layer further at once, so only the batch is kept, never the weights (which the
+  // realm may transfer away right after recording them).
   let h: Float32Array | null = null;
   /** How many weight layers `h` has been pushed through. */
   let reached = 0;
-  const pending: Array<{ layer: LayerInfo; weights: Float32Array }> = [];
   let convLayer: LayerInfo | null = null;
 
   const unavailable = (layer: LayerInfo, why: string) =>
@@ -49,15 +50,13 @@ export function createLayerInputs(options: LayerInputsOptions): LayerInputs {
   const inputsFor = (layer: LayerInfo): Float32Array => {
     if (layer.kind !== 'dense') throw unavailable(layer, 'it is available for dense layers only, not for conv layers');
     if (convLayer) throw unavailable(layer, `the network has a conv layer before it (layer ${convLayer.index}), and layerInputs() follows dense layers only`);
-    if (reached + pending.length !== layer.index - 1) {
-      throw unavailable(layer, `the weights of layers ${reached + pending.length + 1}…${layer.index - 1} were not recorded (the engine records each layer in order)`);
-    }
     if (!h) {
-      const first = pending[0]?.layer ?? layer;
-      h = drawInputs(options, batch, first.inputShape[0]);
+      if (layer.index !== 1) throw unavailable(layer, 'call it from layer 1 on: it follows the batch through each layer as your initializer returns its weights');
+      h = drawInputs(options, batch, layer.inputShape[0]);
     }
-    for (const { layer: previous, weights } of pending.splice(0)) h = forward(h, previous, weights, batch);
-    reached = layer.index - 1;
+    if (reached !== layer.index - 1) {
+      throw unavailable(layer, `the weights of layers ${reached + 1}…${layer.index - 1} were not recorded (the engine records each layer in order)`);
+    }
     if (h.length !== batch * layer.fanIn) {
       throw unavailable(layer, `its input width ${layer.fanIn} is not the previous layer's output width ${h.length / batch} (something other than a dense layer sits between them)`);
     }
@@ -69,9 +68,9 @@ export function createLayerInputs(options: LayerInputsOptions): LayerInputs {
     inputsFor,
     record(layer, weights) {
       if (layer.kind !== 'dense') convLayer ??= layer;
-      if (convLayer) return; // nothing after a conv layer can be followed: keep no weights
-      // A copy: the caller may transfer the array's buffer to another thread right after.
-      pending.push({ layer, weights: weights.slice() });
+      if (!h || convLayer || layer.index !== reached + 1) return;
+      h = forward(h, layer, weights, batch);
+      reached = layer.index;
     },
   };
 }

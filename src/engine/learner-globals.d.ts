@@ -91,7 +91,8 @@ interface InitTools {
   /**
    * For data-dependent initialization (LSUV): returns this layer's actual input batch, `[batch, fanIn]`
    * row-major (batch = length / layer.fanIn), for a fixed batch of inputs pushed through the weights
-   * your initializer returned for the earlier layers. Dense layers only (it throws for conv layers).
+   * your initializer returned for the earlier layers. Dense layers only (it throws for conv layers); call it
+   * from layer 1 on, since it follows the batch through each layer as your weights come back.
    * Optional: check `if (layerInputs)` before you use it where an exercise may not offer it.
    */
   readonly layerInputs?: () => Float32Array;

@@ -33,10 +33,11 @@ export function* initializerMessages(
   init: LearnerInitializer, job: Pick<LearnerJob, 'seed' | 'networks'>, tf: typeof TF,
 ): Generator<FromLearner, void, void> {
   for (let network = 0; network < job.networks.length; network++) {
-    const { inputMean, inputStd } = job.networks[network];
+    const { layers, inputMean, inputStd } = job.networks[network];
     const random = learnerRandom(labRandomStreams(job.seed).weights);
+    // layerInputs() (LSUV) is computed here from the weights this realm already returned: nothing new crosses.
     const inputs = createLayerInputs({ seed: job.seed, inputMean, inputStd });
-    for (const layer of job.networks[network].layers) {
+    for (const layer of layers) {
       yield { type: 'layer-start', network, layer: layer.index };
       let values: Float32Array;
       try {

@@ -6,6 +6,12 @@
  */
 import { createRandom } from './random';
 
+/**
+ * Weights whose defect is above this are not orthogonal. random.orthogonal in float32 stays below 1e-5; a Gaussian
+ * matrix with m rows passes one probe with probability ≈ 2·1e-4·√(m/π) (0.18 % at m = 256), both ≈ 3·1e-6.
+ */
+export const ORTHOGONALITY_TOLERANCE = 1e-4;
+
 /** Above this many weights the defect is not measured (NaN): two probes of AlexNet's fc6 would cost ≈ 75 M multiply-adds. */
 export const ORTHOGONALITY_MAX_WEIGHTS = 1 << 20;
 const PROBES = 2;

@@ -86,11 +86,14 @@ describe('createLayerInputs', () => {
     expect(() => inputs.tool(conv1)()).toThrow('layerInputs() is not available for layer 1 (conv1): it is available for dense layers only, not for conv layers');
     const fc6 = weightLayers(alexnet())[5];
     inputs.record(conv1, new Float32Array(0));
-    expect(() => inputs.inputsFor(fc6)).toThrow(/not available for layer 6 \(fc6\)/);
+    expect(() => inputs.inputsFor(fc6)).toThrow(/not available for layer 6 \(fc6\): the network has a conv layer before it/);
   });
 
-  it('refuses a layer whose earlier layers were not recorded', () => {
+  it('must be used from layer 1 on, and refuses a layer whose earlier layers were not recorded', () => {
     const layers = weightLayers(mlp({ depth: 3, width: 4, activation: 'relu' }));
-    expect(() => createLayerInputs({ seed: 1 }).inputsFor(layers[2])).toThrow(/layers 1…2 were not recorded/);
+    expect(() => createLayerInputs({ seed: 1 }).inputsFor(layers[2])).toThrow(/layer 3 \(dense3\): call it from layer 1 on/);
+    const inputs = createLayerInputs({ seed: 1 });
+    inputs.inputsFor(layers[0]);
+    expect(() => inputs.inputsFor(layers[2])).toThrow(/layers 1…2 were not recorded/);
   });
 });
