@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, Toggle, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 import { chartColors, useSiteTheme } from './lib/theme';
 import {
   BOUNDARY_EXTENT, BOUNDARY_GRID, TRAIN_INIT_LABELS, TRAIN_INITS,
