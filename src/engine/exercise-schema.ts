@@ -107,7 +107,7 @@ export const trainCriterionSchema = z
     /** SGD only: momentum (default 0.9). */
     momentum: z.number().min(0).max(1).optional(),
     learningRate: z.number().positive(),
-    /** Each seed draws the weights (the answer's initializer gets it) and the batch order. */
+    /** One training run per seed: each seed draws the batch order (the weights are the answer's, validated). */
     seeds: z.array(z.number().int().nonnegative()).min(1),
     minAccuracy: z.number().min(0).max(1).optional(),
     maxLoss: z.number().positive().optional(),

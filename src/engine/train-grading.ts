@@ -6,7 +6,7 @@
  */
 import type { Dataset } from './datasets';
 import type { Exercise, TrainCriterion } from './exercise-schema';
-import { formatNumber as fmt } from './format';
+import { formatNumber } from './format';
 import { train, type TrainResult } from './train';
 import type { NetworkSpec, Verdict, VerdictCheck } from './types';
 
@@ -91,7 +91,7 @@ function checkRun(criterion: TrainCriterion, run: TrainResult): VerdictCheck {
       message:
         `Training diverged at step ${run.diverged.step} (${where}): the loss became ${run.diverged.loss}.` +
         (start && largest
-          ? ` At the first step the loss was already ${lossText(start.loss)} (chance is ln ${run.classes} = ${lossText(Math.log(run.classes))}) and the largest gradient norm ${fmt(largest.value)} (layer ${largest.layer}): weights this large make the logits and the updates explode.`
+          ? ` At the first step the loss was already ${lossText(start.loss)} (chance is ln ${run.classes} = ${lossText(Math.log(run.classes))}) and the largest gradient norm ${formatNumber(largest.value)} (layer ${largest.layer}): weights this large make the logits and the updates explode.`
           : ''),
     };
   }
@@ -127,8 +127,8 @@ function diagnose(run: TrainResult): string {
   const ratio = grads[0] / grads[depth - 1];
   const largest = largestGradient(grads);
   return (
-    `${curve} At the first step the gradient norm at layer 1 was ${fmt(grads[0])} (layer ${depth}: ${fmt(grads[depth - 1])}, a ratio of ${fmt(ratio)}); ` +
-    `the largest was ${fmt(largest.value)} at layer ${largest.layer}.` +
+    `${curve} At the first step the gradient norm at layer 1 was ${formatNumber(grads[0])} (layer ${depth}: ${formatNumber(grads[depth - 1])}, a ratio of ${formatNumber(ratio)}); ` +
+    `the largest was ${formatNumber(largest.value)} at layer ${largest.layer}.` +
     (largest.value < 0.1 ? ' Gradients this small make the updates tiny: the initial weights pass too weak a signal.' : '')
   );
 }

@@ -24,12 +24,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from './datasets';
 import type { InitializerRef } from './initializers';
-import { initializeWeights, labRandomStreams, nextTask, summarizeWeights } from './lab';
+import { initializeWeights, labRandomStreams, nextTask } from './lab';
 import { activate, activationDerivative, convFilterGradient, maxPoolGradient } from './lab-kernels';
 import type { LearnerInitializer } from './learner-api';
 import { weightLayers } from './networks';
 import type { Random } from './random';
 import type { LayerInfo, NetworkSpec } from './types';
+import { summarizeWeights } from './weight-summary';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; momentum?: number }
@@ -276,7 +277,7 @@ function forward(network: NetworkSpec, params: Trainable[], x: tf.Tensor, tape?:
         ? tf.matMul(h as tf.Tensor2D, param.weights as tf.Tensor2D)
         : tf.conv2d(h as tf.Tensor4D, param.weights as tf.Tensor4D, stride, pad);
       if (param.bias) y = tf.add(y, param.bias);
-      const a = isHead ? y : activate(y, layer.activation);
+      const a = isHead ? y : activate(y, layer.activation, param.info.negativeSlope);
       h = layer.kind === 'dense' && layer.residual && !isHead ? tf.add(input, a) : a;
       tape?.push({ kind: 'weights', param, input, output: a, isHead, stride, pad });
     } else if (layer.kind === 'maxpool') {
@@ -305,7 +306,7 @@ function lossAndGradients(network: NetworkSpec, params: Trainable[], x: tf.Tenso
       gradOut = maxPoolGradient(entry.input, gradOut as tf.Tensor4D, entry.size, entry.stride);
     } else {
       const { param } = entry;
-      const gradPre = entry.isHead ? gradOut : tf.mul(gradOut, activationDerivative(entry.output, param.info.activation));
+      const gradPre = entry.isHead ? gradOut : tf.mul(gradOut, activationDerivative(entry.output, param.info.activation, param.info.negativeSlope));
       const isConv = param.info.kind === 'conv2d';
       grads[param.weights.name] = isConv
         ? convFilterGradient(entry.input as tf.Tensor4D, gradPre as tf.Tensor4D, param.info.shape[0], entry.stride, entry.pad)

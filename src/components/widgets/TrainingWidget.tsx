@@ -199,8 +199,9 @@ function Curves({ inits, curves }: { inits: TrainInit[]; curves: Partial<Record<
     {},
     ...inits.map((init) => {
       const stroke = colors.series[TRAIN_INITS.indexOf(init)];
-      // A run that diverged at step 1 has a single point: draw it as a dot, a line needs two.
-      const few = (curves[init]?.length ?? 0) < 3;
+      // A run that diverged at step 1 has a single point: draw it as a dot, a line needs two. Decided at draw
+      // time: the options are built once, before the points arrive.
+      const few = (u: { data: ArrayLike<unknown>[] }, seriesIndex: number) => Array.from(u.data[seriesIndex]).filter((v) => v != null).length < 3;
       return { label: TRAIN_INIT_LABELS[init], stroke, width: 2, points: { show: few, size: 8, fill: stroke } };
     }),
   ];
