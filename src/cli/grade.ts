@@ -13,7 +13,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fmt, type Exercise, type LabResult } from '../engine/index';
+import { formatNumber as fmt, type Exercise, type LabResult } from '../engine/index';
 import type { NodeBackend } from './backend';
 import { loadExercise, listExerciseIds } from './exercise-files';
 import { GraderCrash, GraderPool } from './grader-pool';

@@ -11,7 +11,8 @@ export { INITIALIZER_NAMES, resolveInitializer, sampleInitializer } from './init
 export type { InitializerName, InitializerRef, ResolvedInitializer } from './initializers';
 export { runLab, initializeWeights, prepareWeights, summarizeWeights, activationStats, labRandomStreams, SATURATION_LEVEL } from './lab';
 export type { RunLabOptions, PreparedWeights } from './lab';
-export { grade, fmt } from './grading';
+export { grade, checkWeightsOnly, verdictOf } from './grading';
+export { formatNumber, formatPercent } from './format';
 export type { GradingCriteria } from './grading';
 export { meanField, finiteWidthBand, gaussianExpectation } from './theory';
 export {

@@ -4,18 +4,25 @@
  * No Node built-ins: runs in the browser worker and in Node.
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Random } from './random';
+import { sampleOrthogonal, type Random } from './random';
 import type { LayerInfo } from './types';
 
 export interface LearnerRandom {
   normal(shape: readonly number[], mean?: number, std?: number): Float32Array;
   uniform(shape: readonly number[], low: number, high: number): Float32Array;
   truncatedNormal(shape: readonly number[], mean?: number, std?: number): Float32Array;
+  orthogonal(shape: readonly number[], gain?: number): Float32Array;
 }
 
 export interface InitTools {
   readonly tf: typeof TF;
   readonly random: LearnerRandom;
+  /**
+   * Optional (data-dependent initialization, e.g. LSUV): this layer's input batch [batch, fanIn], row-major,
+   * computed from the weights returned for the earlier layers (see layer-inputs.ts). Absent where the caller
+   * does not supply it.
+   */
+  readonly layerInputs?: () => Float32Array;
 }
 
 export type Weights = TF.Tensor | Float32Array | number[];
@@ -75,6 +82,12 @@ export function learnerRandom(random: Random): LearnerRandom {
     uniform: (shape, low, high) => random.fillUniform(new Float32Array(checkShape(shape, 'uniform')), low, high),
     truncatedNormal: (shape, mean = 0, std = 1) =>
       random.fillTruncatedNormal(new Float32Array(checkShape(shape, 'truncatedNormal')), mean, std),
+    orthogonal: (shape, gain = 1) => {
+      checkShape(shape, 'orthogonal');
+      if (shape.length < 2) throw new Error(`random.orthogonal: shape needs at least 2 dimensions, got ${JSON.stringify(shape)}`);
+      if (typeof gain !== 'number' || !Number.isFinite(gain)) throw new Error(`random.orthogonal: gain must be a finite number, got ${String(gain)}`);
+      return sampleOrthogonal(shape, gain, random);
+    },
   };
 }
 

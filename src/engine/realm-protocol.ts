@@ -23,7 +23,13 @@ export interface LearnerJob {
   /** Seeds the learner's `random` (one stream per network, derived from this). */
   seed: number;
   /** Every network of the exercise, in order, with its weight layers (plain data). */
-  networks: Array<{ name: string; layers: LayerInfo[] }>;
+  networks: Array<{
+    name: string;
+    layers: LayerInfo[];
+    /** The network's inputs x ~ N(inputMean, inputStd²) (default 0, 1), for `layerInputs()` (see layer-inputs.ts). */
+    inputMean?: number;
+    inputStd?: number;
+  }>;
 }
 
 /** Learner realm → grader. */

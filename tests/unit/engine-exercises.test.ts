@@ -100,7 +100,7 @@ describe('checkExercise reports a broken folder', () => {
       { file: 'exercises/lecun-tanh/solution.ts', layer: 1, message: 'the reference solution must pass, but: layer 1: no' },
       'ok',
       { file: 'exercises/lecun-tanh/wrong/std-one.ts', message: 'must fail, but passed: Passed.' },
-      { file: 'exercises/lecun-tanh/wrong/he.ts', layer: 3, message: 'fails as it should, but the message does not contain "exploding": layer 3: vanishing' },
+      { file: 'exercises/lecun-tanh/wrong/he.ts', layer: 3, message: 'fails as it should, but the message does not contain "above the target": layer 3: vanishing' },
       'ok',
     ]);
   });
