@@ -94,6 +94,7 @@ describe('checkExercise reports a broken folder', () => {
       'wrong/std-one.ts': { passed: true, message: 'Passed.' },
       'wrong/he.ts': { passed: false, message: 'layer 3: vanishing', verdicts: [{ passed: false, message: 'layer 3: vanishing', firstBadLayer: 3, details: [] }] },
       'wrong/too-small.ts': { passed: false, message: 'layer 1 (dense1): Var(y) = 0.25, vanishing' },
+      'wrong/pytorch-tanh-gain.ts': { passed: false, message: "layer 1 (dense1): that is PyTorch's calculate_gain('tanh')" },
     };
     const report = await checkExercise(folder, async (_e, _s, file) => verdicts[file.replace('exercises/lecun-tanh/', '')]);
     expect(report.answers.map((a) => a.problem ?? 'ok')).toEqual([
