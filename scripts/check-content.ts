@@ -11,6 +11,7 @@ import { checkContent } from './authoring/check';
 import { contentRoot } from './authoring/content-root';
 import { formatProblem } from './authoring/problems';
 import { formatSummary } from './authoring/summary';
+import { closeSharedGraderPool } from '../src/cli/grader-pool';
 
 const USAGE = 'usage: npm run check:content [-- --root <dir>] [--only <id>[,<id>...]] [--no-grade] [--jobs N]';
 
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     jobs,
     onExercise: (report) => console.log(`  graded ${report.id} in ${(report.ms / 1000).toFixed(1)} s`),
   });
+  await closeSharedGraderPool();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.problems.length > 0) {
     for (const problem of result.problems) console.error(formatProblem(problem));

@@ -1,8 +1,7 @@
 /**
  * Grades files in parallel: a pool of grader threads (grade-worker.ts), each grading one file at a time, at
  * most one per core. Used by `npm run grade` (one file or a class's folder) and `check:content`. A thread
- * that dies fails only the file it was grading; the next file gets a fresh thread. Idle threads do not
- * keep the process alive.
+ * that dies fails only the file it was grading; the next file gets a fresh thread. Close the pool when done.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -103,6 +102,13 @@ export class GraderPool {
 }
 
 let shared: GraderPool | undefined;
+
+/** Stops the shared pool's threads (a worker's piped stdout keeps the process alive even when unreferenced). */
+export async function closeSharedGraderPool(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.close();
+}
 
 /** An AnswerGrader for checkExercise (check:content, tests): the files go through a pool shared by the process. */
 export function nodeAnswerGrader(options: GradeJob['options'] = {}): AnswerGrader {

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveNetwork, type Exercise } from './exercise-schema';
-import { grade } from './grading';
+import { checkWeightsOnly, grade, verdictOf } from './grading';
 import type { InitializerRef } from './initializers';
 import { initializeWeights, runLab } from './lab';
 import { LearnerError, layerLabel, validateLayerWeights, type LearnerErrorKind, type LearnerInitializer } from './learner-api';
@@ -130,8 +130,15 @@ export async function gradeSubmission(
         return { ...report, message, error: { kind: error.kind, layer: error.layer, network: n } };
       }
       if (channel) report.checks.push({ name: INITIALIZER_CHECK, status: 'pass', message: `returned valid weights for all ${weights.length} layers`, ...networkField });
-      // Weight-only checks (symmetry, std, distribution) come from grading.ts; until it grades weights alone,
-      // grade() below reports them in its order.
+      // Weights that cannot be right whatever they do (wrong count, not finite, identical units) are failed
+      // before any forward pass; a wrong std still runs the lab, so the verdict can quote the drift it causes.
+      const weightOnly = checkWeightsOnly(criteria, layers[n], weights);
+      if (weightOnly.some((d) => !d.passed && d.check !== 'weights')) {
+        const verdict = verdictOf(weightOnly, layers[n].length);
+        report.verdicts.push(verdict);
+        report.checks.push(...verdict.details.map((d) => toCheck(d, networkField)));
+        return { ...report, message: prefix + verdict.message };
+      }
       const result = await runLab({
         network, weights,
         batch: options.batch ?? criteria.batch,
