@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import rehypeKatexStrict from './src/markdown/rehype-katex-strict.mjs';
 import { COURSE_PARTS } from './src/site/course-parts.mjs';
+import { devContentReload, devRunnerWorkers, quizIndex } from './src/site/vite-plugins.mjs';
 
 const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
 
@@ -71,6 +72,7 @@ export default defineConfig({
     preact(),
   ],
   vite: {
+    plugins: [quizIndex(), devRunnerWorkers(), devContentReload()],
     // Lessons import components without extension (`~/components/widgets/AlexNetTable`), .astro ones too.
     resolve: {
       extensions: ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.astro'],

@@ -310,7 +310,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           type="button"
           class="exercise-button exercise-button--primary"
           onClick={() => void run()}
-          disabled={!ready || busy}
+          // aria-disabled, not disabled, while a run is going: a disabled button drops keyboard focus to <body>.
+          disabled={!ready}
+          aria-disabled={busy ? 'true' : undefined}
           aria-keyshortcuts="Control+Enter Meta+Enter"
         >
           {phase.kind === 'running' ? 'Running…' : phase.kind === 'checking' ? 'Checking…' : 'Run'}
@@ -324,7 +326,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           class="exercise-button"
           onClick={() => setHintsShown((n) => Math.min(n + 1, hints.length))}
           disabled={!hydrated || hintsShown >= hints.length}
-          aria-controls={`${domId}-hints`}
+          aria-controls={hintsShown > 0 ? `${domId}-hints` : undefined}
         >
           {hints.length === 0 ? 'No hints' : hintsShown >= hints.length ? 'No more hints' : `Hint ${hintsShown + 1} of ${hints.length}`}
         </button>
@@ -333,7 +335,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           class={`exercise-button${failedRun ? ' exercise-button--suggest' : ''}`}
           onClick={askSolution}
           disabled={!hydrated || solutionShown}
-          aria-controls={`${domId}-solution`}
+          aria-controls={solutionShown ? `${domId}-solution` : undefined}
         >
           Show solution
         </button>
