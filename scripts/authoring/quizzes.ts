@@ -9,6 +9,7 @@ import path from 'node:path';
 import { relativeTo, type ContentRoot } from './content-root';
 import type { PageInfo } from './pages';
 import type { Problem } from './problems';
+import { quietly } from './exercises';
 import { parseQuizYaml, QuizSpecError } from '../../src/quiz/quiz-schema';
 import { loadQuiz, QuizLoadError } from '../../src/quiz/load-quiz';
 
@@ -71,10 +72,10 @@ export async function checkQuizzes(root: ContentRoot, pages: PageInfo[]): Promis
       problems.push({ file: rel, message: `lesson ${lessons.get(name)!.file} does not show this quiz: add <Quiz file="${name}" /> to it` });
     }
     try {
-      await loadQuiz(name, rel, dir);
+      await quietly(() => loadQuiz(name, rel, dir));
     } catch (error) {
       if (!(error instanceof QuizLoadError)) throw error;
-      problems.push({ file: rel, message: error.message.replace(/^.*?: <Quiz file="[^"]*" \/>: [^:]*: /, '') });
+      problems.push(error.field ? { file: rel, where: `field \`${error.field}\``, message: error.detail! } : { file: rel, message: error.message });
     }
   }
   return problems;

@@ -32,7 +32,8 @@ export type RenderedQuestion =
     };
 
 export class QuizLoadError extends Error {
-  constructor(message: string) {
+  /** For a Markdown field that cannot be rendered: the field (e.g. "questions[1].prompt") and what is wrong. */
+  constructor(message: string, readonly field?: string, readonly detail?: string) {
     super(message);
     this.name = 'QuizLoadError';
   }
@@ -66,7 +67,10 @@ export async function loadQuiz(file: unknown, usedBy: string, dir = quizzesDir()
     try {
       return await renderMarkdown(markdown, full);
     } catch (error) {
-      throw new QuizLoadError(`${usedBy}: <Quiz file="${file}" />: ${rel}: ${field}: ${(error as Error).message}`);
+      const reason = (error as Error).message;
+      const katex = reason.match(/cannot render formula (`[^`]*`)\s*\n\s*(.*)/);
+      const detail = katex ? `cannot render formula ${katex[1]}: ${katex[2]}` : reason;
+      throw new QuizLoadError(`${usedBy}: <Quiz file="${file}" />: ${rel}: ${field}: ${detail}`, field, detail);
     }
   };
   // Option texts sit inside a <label>, which takes phrasing content only: drop the paragraph around them.

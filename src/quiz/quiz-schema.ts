@@ -12,7 +12,8 @@ import { describeIssue } from '../engine/exercise-schema';
 import { ArithmeticError, evaluate } from './arithmetic';
 import { describeTolerance, withinTolerance } from './answers';
 
-const markdown = (what: string) => z.string({ error: `expected ${what} (Markdown text)` }).trim().min(1, `${what} is empty`);
+/** Markdown text; `missing` is the whole message when the field is absent or not text. */
+const markdown = (what: string, missing = `expected ${what} (Markdown text)`) => z.string({ error: missing }).trim().min(1, `${what} is empty`);
 
 const questionId = z
   .string()
@@ -44,13 +45,41 @@ const numericQuestion = z
     /** Known wrong answers with what they mean, e.g. 43 for "0.9^43 is still above 1 %". */
     mistakes: z.array(z.object({ answer: z.number(), explanation: markdown('the mistake\'s explanation') }).strict()).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    let target = q.answer;
+    if (q.exact !== undefined) {
+      try {
+        target = evaluate(q.exact);
+      } catch (error) {
+        if (!(error instanceof ArithmeticError)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['exact'], message: `cannot evaluate "${q.exact}": ${error.message}` });
+        return;
+      }
+      if (!withinTolerance(q.answer, target, q.tolerance)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answer'],
+          message: `the stated answer ${q.answer} is not ${describeTolerance(q.tolerance)} of exact = ${q.exact} = ${target.toPrecision(6)}, so a learner who types it would be marked wrong`,
+        });
+      }
+    }
+    q.mistakes.forEach((m, j) => {
+      if (withinTolerance(m.answer, target, q.tolerance)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mistakes', j, 'answer'],
+          message: `${m.answer} is ${describeTolerance(q.tolerance)} of the answer ${target.toPrecision(6)}, so it would be marked correct: tighten the tolerance or drop this mistake`,
+        });
+      }
+    });
+  });
 
 const choiceOption = z
   .object({
     text: markdown('the option text'),
     correct: z.boolean().optional(),
-    explanation: markdown('every option needs an explanation: why it is right or why it is wrong'),
+    explanation: markdown('the explanation', 'every option needs an explanation (Markdown text): why it is right or why it is wrong'),
   })
   .strict();
 
@@ -63,7 +92,11 @@ const choiceQuestion = z
     /** Optional words shown with the answer after the option explanations. */
     explanation: markdown('the explanation').optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    const correct = q.options.filter((o) => o.correct).length;
+    if (correct !== 1) ctx.addIssue({ code: 'custom', path: ['options'], message: `expected exactly one option with "correct: true", found ${correct}` });
+  });
 
 const question = z.discriminatedUnion('kind', [numericQuestion, choiceQuestion], {
   error: 'expected kind: numeric or kind: choice',
@@ -78,39 +111,6 @@ export const quizFileSchema = z
       const first = seen.get(q.id);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `"${q.id}" is already the id of questions[${first}]` });
       else seen.set(q.id, i);
-      if (q.kind === 'choice') {
-        const correct = q.options.filter((o) => o.correct).length;
-        if (correct !== 1) {
-          ctx.addIssue({ code: 'custom', path: ['questions', i, 'options'], message: `expected exactly one option with "correct: true", found ${correct}` });
-        }
-        return;
-      }
-      let target = q.answer;
-      if (q.exact !== undefined) {
-        try {
-          target = evaluate(q.exact);
-        } catch (error) {
-          if (!(error instanceof ArithmeticError)) throw error;
-          ctx.addIssue({ code: 'custom', path: ['questions', i, 'exact'], message: `cannot evaluate "${q.exact}": ${error.message}` });
-          return;
-        }
-        if (!withinTolerance(q.answer, target, q.tolerance)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['questions', i, 'answer'],
-            message: `the stated answer ${q.answer} is not ${describeTolerance(q.tolerance)} of exact = ${q.exact} = ${target.toPrecision(6)}, so a learner who types it would be marked wrong`,
-          });
-        }
-      }
-      q.mistakes.forEach((m, j) => {
-        if (withinTolerance(m.answer, target, q.tolerance)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['questions', i, 'mistakes', j, 'answer'],
-            message: `${m.answer} is ${describeTolerance(q.tolerance)} of the answer ${target.toPrecision(6)}, so it would be marked correct: tighten the tolerance or drop this mistake`,
-          });
-        }
-      });
     });
   });
 

@@ -238,3 +238,40 @@ describe('quiz progress', () => {
     expect([...storage.map.keys()].some((k) => k.startsWith('initlab:backup:initlab:quizzes'))).toBe(true);
   });
 });
+
+describe('the authoring guide on quizzes', () => {
+  const guide = fs.readFileSync('content/guide/authoring.mdx', 'utf8');
+  const section = guide.slice(guide.indexOf('### Quiz block'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+
+  it('shows a quiz file the schema accepts', () => {
+    expect(parseQuizYaml(example, 'guide').questions.map((q) => q.kind)).toEqual(['numeric', 'choice']);
+  });
+
+  it('quotes the message check:content gives for a stated answer outside its tolerance', () => {
+    const quoted = /`` (content\/quizzes\/04-relu-he\.yaml): field `([^`]+)`: (.*?) ``/.exec(section)!;
+    try {
+      parseQuizYaml(example.replace('answer: 0.0295 ', 'answer: 0.03 '), quoted[1]);
+      throw new Error('expected a rejection');
+    } catch (error) {
+      expect((error as QuizSpecError).problems).toEqual([`${quoted[2]}: ${quoted[3]}`]);
+    }
+  });
+});
+
+describe('check:content on quizzes (tests/fixtures/broken-quiz)', () => {
+  it('reports each mistake with its file and field, and nothing else', async () => {
+    const { checkContent } = await import('../../scripts/authoring/check');
+    const { contentRoot } = await import('../../scripts/authoring/content-root');
+    const { formatProblem } = await import('../../scripts/authoring/problems');
+    const result = await checkContent(contentRoot(path.resolve('tests/fixtures/broken-quiz')), { skipGrading: true });
+    expect(result.problems.map(formatProblem)).toEqual([
+      'content/lessons/01-quiz.mdx: line 17: <Quiz file="no-such-quiz"> names no quiz: expected content/quizzes/no-such-quiz.yaml (quizzes here: 01-quiz.yaml, 02-orphan.yaml)',
+      'content/quizzes/01-quiz.yaml: field `questions[0].answer`: the stated answer 0.06 is not within 1 % of exact = sqrt(2 / 512) = 0.0625000, so a learner who types it would be marked wrong',
+      'content/quizzes/01-quiz.yaml: field `questions[0].mistakes[0].answer`: 0.0624 is within 1 % of the answer 0.0625000, so it would be marked correct: tighten the tolerance or drop this mistake',
+      'content/quizzes/01-quiz.yaml: field `questions[1].options[1].explanation`: every option needs an explanation (Markdown text): why it is right or why it is wrong',
+      'content/quizzes/02-orphan.yaml: names no lesson: a quiz file is named after its lesson, expected one of 01-quiz.yaml',
+      "content/quizzes/02-orphan.yaml: field `questions[1].prompt`: cannot render formula `\\frac{1}{2`: KaTeX parse error: Unexpected end of input in a macro argument, expected '}' at end of input: \\frac{1}{2",
+    ]);
+  }, 60_000);
+});
