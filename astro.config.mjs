@@ -68,6 +68,9 @@ export default defineConfig({
       },
       sidebar: courseSidebar(),
       lastUpdated: false,
+      // Code blocks wrap long lines instead of scrolling: a scrolling block becomes an unnamed
+      // role="region" (Expressive Code's script), and two of them on a page break landmark-unique.
+      expressiveCode: { defaultProps: { wrap: true } },
     }),
     preact(),
   ],

@@ -24,7 +24,7 @@ interface Exception {
 const KNOWN_EXCEPTIONS: Exception[] = [
   {
     rule: 'label-content-name-mismatch',
-    target: /site-search/,
+    target: /^button\[data-open-modal/,
     why:
       "Starlight's search button (Search.astro, 0.37): its visible text includes the shortcut hint “Ctrl K”, which is not in " +
       'its aria-label "Search". Owned by Starlight; the button is otherwise labelled and keyboard reachable.',
@@ -116,7 +116,13 @@ describe('axe-core', () => {
       for (const url of pages) {
         const tracked = await openPage(browser, { width: 1280, height: 900, colorScheme: theme });
         const { page } = tracked;
-        await page.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
+        await page.addInitScript((t) => {
+          try {
+            localStorage.setItem('starlight-theme', t);
+          } catch {
+            // The runner's sandboxed frame has no storage.
+          }
+        }, theme);
         await page.goto(site.url + url);
         expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
         await hydrateAll(page);
@@ -127,11 +133,30 @@ describe('axe-core', () => {
     }, 600_000);
   }
 
+  test('every page at 390 px wide (wide formulas and tables scroll: focusable) has no violations beyond the listed exceptions', async () => {
+    const found: string[] = [];
+    for (const url of pages) {
+      const tracked = await openPage(browser, { width: 390, height: 844 });
+      const { page } = tracked;
+      await page.goto(site.url + url);
+      await hydrateAll(page);
+      found.push(...(await axeViolations(page)).map((line) => `${url}: ${line}`));
+      await tracked.close();
+    }
+    expect(found).toEqual([]);
+  }, 600_000);
+
   test('lesson 4 after a run started from the keyboard: focus stays on Run, no violations', async () => {
     for (const theme of ['light', 'dark'] as const) {
       const tracked = await openPage(browser, { width: 1280, height: 900, colorScheme: theme });
       const { page } = tracked;
-      await page.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
+      await page.addInitScript((t) => {
+          try {
+            localStorage.setItem('starlight-theme', t);
+          } catch {
+            // The runner's sandboxed frame has no storage.
+          }
+        }, theme);
       await page.goto(`${site.url}/lessons/04-relu-he/`);
       await hydrateAll(page);
       const island = page.locator('.exercise-island').first();
