@@ -13,6 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+// Imported here, not on first request: Astro evaluates this file in a Vite module runner that is closed
+// once the config is loaded, so a later dynamic import() fails.
+import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const quizzesDir = path.join(root, 'content', 'quizzes');
@@ -46,7 +49,6 @@ export function quizIndex() {
     resolveId: (id) => (id === QUIZ_INDEX_ID ? RESOLVED_QUIZ_INDEX_ID : undefined),
     load(id) {
       if (id !== RESOLVED_QUIZ_INDEX_ID) return undefined;
-      if (fs.existsSync(quizzesDir)) this.addWatchFile(quizzesDir);
       return `export default ${JSON.stringify(readQuizIndex())};`;
     },
   };
@@ -84,7 +86,6 @@ export function devRunnerWorkers() {
           return;
         }
         try {
-          const esbuild = await import('esbuild');
           let context = contexts.get(file);
           if (!context) {
             context = await esbuild.context({

@@ -76,11 +76,10 @@ async function hydrateAll(page: Page): Promise<void> {
     window.scrollTo(0, 0);
   });
   await page.waitForFunction(() => [...document.querySelectorAll('.quiz-question button[type="submit"]')].every((b) => !(b as HTMLButtonElement).disabled), null, { timeout: 60_000 });
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('.exercise-island')].every((el) => ['ready', 'failed'].includes(el.getAttribute('data-editor-state') ?? '')),
-    null,
-    { timeout: 120_000 },
-  );
+  for (const island of await page.locator('.exercise-island').all()) {
+    await island.scrollIntoViewIfNeeded();
+    await page.waitForFunction((el) => ['ready', 'failed'].includes(el?.getAttribute('data-editor-state') ?? ''), await island.elementHandle(), { timeout: 240_000 });
+  }
 }
 
 /** Runs axe on the page; returns the violations that are not known exceptions, one readable line per node. */
