@@ -2,7 +2,7 @@ import { defineCollection } from 'astro:content';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import path from 'node:path';
 // The frontmatter schema lives in one module shared with `npm run check:content`.
-import { describeFrontmatterIssues, isLessonEntry, lessonFields, pageSchema } from './site/page-schema';
+import { describeFrontmatterIssues, isLessonEntry, lessonFields, pageSchema, unknownFrontmatterKeys } from './site/page-schema';
 
 export type { LessonFields } from './site/page-schema';
 
@@ -19,6 +19,11 @@ function courseLoader(): Loader {
       inner.load({
         ...context,
         parseData: async (entry) => {
+          const unknown = unknownFrontmatterKeys(entry.data);
+          if (unknown.length > 0) {
+            const file = entry.filePath ? path.relative(process.cwd(), entry.filePath) : entry.id;
+            throw new Error(`Invalid frontmatter in ${file}:\n${unknown.map(({ field, message }) => `  - field \`${field}\`: ${message}`).join('\n')}`);
+          }
           if (isLessonEntry(entry.id)) {
             const checked = lessonFields.safeParse(entry.data);
             if (!checked.success) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExerciseSpecError, parseExerciseJson, type Exercise } from '../../src/engine/exercise-schema';
-import type { ExerciseCheckReport, ExerciseFolder } from '../../src/engine/exercise-run';
+import type { ExerciseCheckReport, ExerciseFolder, ExerciseProblem } from '../../src/engine/exercise-run';
 import { readExerciseFolder } from '../../src/cli/exercise-files';
 import { renderMarkdown } from '../../src/markdown/render-markdown';
 import { compileProblems } from './pages';
@@ -80,36 +80,29 @@ export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** "networks[0].depth: expected number" → { file, where: "field `networks[0].depth`", message }. */
+/** Spec problems field by field, worded like every other problem line. */
 function specErrorProblems(error: ExerciseSpecError): Problem[] {
-  return error.problems.map((line) => {
-    const separator = line.indexOf(': ');
-    if (separator === -1) return { file: error.file, message: line };
-    if (line.startsWith('(top level): ')) return { file: error.file, message: line.slice(separator + 2) };
-    return { file: error.file, where: `field \`${line.slice(0, separator)}\``, message: line.slice(separator + 2) };
-  });
+  return error.issues.map((issue) => fromExerciseProblem({ file: error.file, ...issue }));
+}
+
+function fromExerciseProblem({ file, field, layer, message }: ExerciseProblem): Problem {
+  const where = field !== undefined ? `field \`${field}\`` : layer !== undefined ? `layer ${layer}` : undefined;
+  return { file, ...(where ? { where } : {}), message: message.replace(/\s*\n\s*/g, ' / ') };
 }
 
 /**
- * Problem lines from checkExercise's report. Its folder problems and answer problems are strings that
- * start with the file ("exercises/x/solution.ts: …"); spec errors are reported field by field from our
- * own parse of the same schema, so they read like every other problem line.
+ * Problem lines from checkExercise's report. Spec problems are already reported field by field from our
+ * own parse of the same spec (loadExercises), so the report's copies of them are left out.
  */
 export function reportProblems(exercise: LoadedExercise, report: ExerciseCheckReport): Problem[] {
   const problems: Problem[] = [...exercise.specProblems];
-  for (const line of report.problems) {
-    if (exercise.specProblems.length > 0 && line.startsWith(`${exercise.file}: invalid exercise spec`)) continue;
-    if (exercise.specProblems.length > 0 && line === `${exercise.file}: missing`) continue;
-    problems.push(splitFileProblem(line));
+  const specRead = exercise.specProblems.length > 0;
+  for (const problem of report.problems) {
+    if (specRead && problem.file === exercise.file) continue;
+    problems.push(fromExerciseProblem(problem));
   }
   for (const answer of report.answers) {
-    if (answer.problem) problems.push(splitFileProblem(answer.problem));
+    if (answer.problem) problems.push(fromExerciseProblem(answer.problem));
   }
   return problems;
-}
-
-function splitFileProblem(line: string): Problem {
-  const oneLine = line.replace(/\s*\n\s*/g, ' / ');
-  const match = /^(\S+?): (.*)$/s.exec(oneLine);
-  return match ? { file: match[1], message: match[2] } : { file: '(exercise)', message: oneLine };
 }

@@ -5,7 +5,7 @@
 import { checkExercise, type ExerciseCheckReport } from '../../src/engine/exercise-run';
 import { reportProblems, type LoadedExercise } from './exercises';
 import type { Problem } from './problems';
-import { nodeAnswerGrader } from '../../src/cli/grade-answer';
+import { nodeAnswerGrader } from '../../src/cli/grader-pool';
 
 export interface ExerciseReport {
   id: string;

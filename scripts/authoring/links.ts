@@ -8,6 +8,52 @@ import path from 'node:path';
 import type { ContentRoot } from './content-root';
 import type { PageInfo } from './pages';
 import type { Problem } from './problems';
+import { countWord, lessonNumbers, lessonUrl } from '../../src/site/lesson-numbers';
+
+/** README.md says how many lessons there are in words ("Seven lessons …"); that word must match the count. */
+export function checkReadmeLessonCount(root: ContentRoot, pages: PageInfo[]): Problem[] {
+  const readme = path.join(path.dirname(root.contentDir), 'README.md');
+  if (!fs.existsSync(readme)) return [];
+  const count = pages.filter((p) => p.isLesson).length;
+  const problems: Problem[] = [];
+  fs.readFileSync(readme, 'utf8').split('\n').forEach((text, i) => {
+    for (const match of text.matchAll(/\b(One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|\d+) (?:short )?lessons\b/gi)) {
+      if (match[1].toLowerCase() !== countWord(count).toLowerCase() && match[1] !== String(count)) {
+        problems.push({ file: 'README.md', where: `line ${i + 1}`, message: `says "${match[0]}", but content/lessons/ has ${count} lesson(s): write "${countWord(count)}"` });
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * "lesson N" in a lesson's text must be a link to that lesson, and the link's N must be the number the
+ * lesson has now: a bare "lesson 6" goes stale silently when a lesson is inserted before it.
+ */
+export function checkLessonMentions(pages: PageInfo[]): Problem[] {
+  const lessons = pages.filter((p) => p.isLesson && typeof p.frontmatter.order === 'number');
+  const numbers = lessonNumbers(lessons.map((p) => ({ id: p.id, order: p.frontmatter.order as number })));
+  const byNumber = new Map([...numbers].map(([id, n]) => [n, id]));
+  const problems: Problem[] = [];
+  for (const page of pages.filter((p) => p.isLesson || p.id === 'index')) {
+    for (const mention of page.lessonMentions) {
+      const where = `line ${mention.line}`;
+      if (mention.url === undefined) {
+        const id = byNumber.get(mention.number);
+        const fix = id ? `[lesson ${mention.number}](${lessonUrl(id)})` : `a link to the lesson you mean (there is no lesson ${mention.number})`;
+        problems.push({ file: page.file, where, message: `"lesson ${mention.number}" in the text goes stale when lessons move; write ${fix}, and check:content keeps the number right` });
+        continue;
+      }
+      const id = mention.url.replace(/^\//, '').replace(/\/(#.*)?$/, '');
+      const actual = numbers.get(id);
+      if (actual === undefined) continue; // not a lesson page: the link check reports a broken target
+      if (actual !== mention.number) {
+        problems.push({ file: page.file, where, message: `the link says "lesson ${mention.number}" but ${mention.url} is lesson ${actual} now (lessons are numbered by their \`order\`)` });
+      }
+    }
+  }
+  return problems;
+}
 
 /** What links.ts needs to know about an exercise folder. */
 export interface ExerciseRef {
@@ -19,7 +65,7 @@ export interface ExerciseRef {
 }
 
 export function checkLinks(root: ContentRoot, pages: PageInfo[], exercises: ExerciseRef[]): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...checkLessonMentions(pages), ...checkReadmeLessonCount(root, pages)];
   const exerciseIds = new Set(exercises.map((e) => e.id));
   const pagesById = new Map(pages.map((p) => [p.id, p]));
   const lessonIds = pages.filter((p) => p.isLesson).map((p) => p.id);

@@ -11,12 +11,19 @@ import { parseFrontmatter } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import { z } from 'astro/zod';
 import rehypeKatexStrict from '../../src/markdown/rehype-katex-strict.mjs';
-import { frontmatterIssues, isLessonEntry, lessonFields, pageSchema } from '../../src/site/page-schema';
+import { frontmatterIssues, isLessonEntry, lessonFields, pageSchema, unknownFrontmatterKeys } from '../../src/site/page-schema';
 import { relativeTo, type ContentRoot } from './content-root';
 import type { Problem } from './problems';
 
 export interface PageRef {
   value: string;
+  line: number | undefined;
+}
+
+export interface LessonMention {
+  number: number;
+  /** The link's target when the mention is a link's whole text, e.g. [lesson 2](/lessons/02-variance-of-a-sum/). */
+  url?: string;
   line: number | undefined;
 }
 
@@ -33,6 +40,8 @@ export interface PageInfo {
   exercises: PageRef[];
   /** Site-internal link targets (starting with "/"), from Markdown links and JSX href/src attributes. */
   links: PageRef[];
+  /** "lesson N" in the text: bare, or as the text of a link (then `url` is its target). */
+  lessonMentions: LessonMention[];
   /** False when the MDX did not compile: `exercises` and `links` are then incomplete. */
   compiled: boolean;
 }
@@ -96,6 +105,7 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
   const isLesson = isLessonEntry(id);
   const checks = [frontmatterSchema.safeParse(frontmatter), ...(isLesson ? [lessonFields.safeParse(frontmatter)] : [])];
   const seen = new Set<string>();
+  for (const { field, message } of unknownFrontmatterKeys(frontmatter)) problems.push({ file, where: `frontmatter field \`${field}\``, message });
   for (const result of checks) {
     if (result.success) continue;
     // The lesson fields are in both schemas (optional in one): report each issue once.
@@ -107,7 +117,7 @@ async function checkPage(root: ContentRoot, fullPath: string): Promise<{ page?: 
     }
   }
 
-  const page: PageInfo = { id, file, isLesson, url: pageUrl(id), frontmatter, exercises: [], links: [], compiled: false };
+  const page: PageInfo = { id, file, isLesson, url: pageUrl(id), frontmatter, exercises: [], links: [], lessonMentions: [], compiled: false };
   const vfile = { path: fullPath, value: body };
   try {
     await compile(vfile, {
@@ -172,6 +182,10 @@ type Node = {
   data?: { estree?: { body: { type: string; specifiers?: { local: { name: string } }[] }[] } };
 };
 
+function plainText(node: Node): string {
+  return node.type === 'text' ? node.value ?? '' : (node.children ?? []).map(plainText).join('');
+}
+
 /** Where the components an instructor is most likely to use come from, for the missing-import message. */
 const KNOWN_IMPORTS: Record<string, string> = {
   Exercise: "import Exercise from '~/components/Exercise.astro';",
@@ -200,8 +214,15 @@ function collectReferences({ page, problems }: { page: PageInfo; problems: Probl
   return (tree: Node) => {
     const imported = new Set<string>();
     const used: { name: string; line: number | undefined }[] = [];
-    const visit = (node: Node) => {
+    const visit = (node: Node, inLink = false) => {
       const line = node.position?.start.line;
+      if (node.type === 'link') {
+        const text = plainText(node).trim();
+        const match = /^lesson (\d+)$/i.exec(text);
+        if (match) page.lessonMentions.push({ number: Number(match[1]), url: node.url, line });
+      } else if (node.type === 'text' && !inLink) {
+        for (const match of (node.value ?? '').matchAll(/\blesson (\d+)\b/gi)) page.lessonMentions.push({ number: Number(match[1]), line });
+      }
       if (node.type === 'mdxjsEsm') {
         for (const statement of node.data?.estree?.body ?? []) {
           for (const specifier of statement.specifiers ?? []) imported.add(specifier.local.name);
@@ -236,7 +257,7 @@ function collectReferences({ page, problems }: { page: PageInfo; problems: Probl
           }
         }
       }
-      for (const child of node.children ?? []) visit(child);
+      for (const child of node.children ?? []) visit(child, inLink || node.type === 'link');
     };
     visit(tree);
     const reported = new Set<string>();

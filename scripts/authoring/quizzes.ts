@@ -54,10 +54,7 @@ export async function checkQuizzes(root: ContentRoot, pages: PageInfo[]): Promis
       quiz = parseQuizYaml(fs.readFileSync(full, 'utf8'), rel);
     } catch (error) {
       if (!(error instanceof QuizSpecError)) throw error;
-      for (const line of error.problems) {
-        const [, field, message] = line.match(/^([^:]+): ([\s\S]*)$/) ?? [];
-        problems.push(field && !field.startsWith('not valid YAML') ? { file: rel, where: `field \`${field}\``, message } : { file: rel, message: line });
-      }
+      for (const issue of error.issues) problems.push(issue.field ? { file: rel, where: `field \`${issue.field}\``, message: issue.message } : { file: rel, message: issue.message });
       continue;
     }
     quiz.questions.forEach((q, i) => {

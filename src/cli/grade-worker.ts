@@ -1,43 +1,40 @@
 /**
- * Worker thread that grades one learner answer: the learner's code runs here, so the main thread can stop it
- * (Worker.terminate) when it exceeds the exercise's time limit. Messages: see WorkerMessage in grade-answer.ts.
+ * A grader thread of the pool (grader-pool.ts): sets up TF.js (WASM, else CPU) once, then grades one file
+ * at a time with gradeSource. The learner's code never runs here: each file gets its own learner worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluateInitializerModule, LearnerError, runExercise, type Exercise } from '../engine/index';
-import { setupBackend, tf, type NodeBackend } from './backend';
+import type { Exercise } from '../engine/index';
+import { setupBackend, type NodeBackend } from './backend';
+import { gradeSource, type GradeOutcome, type GradeSourceOptions } from './grade-source';
+import type { LearnerRealmCode } from './learner-realm-code';
 
-interface Job {
-  exercise: Exercise;
-  compiledJs: string;
-  file: string;
-  seed?: number;
-  batch?: number;
+export interface GraderWorkerData {
   backend?: NodeBackend;
+  realmCode: LearnerRealmCode;
 }
 
-async function main(job: Job): Promise<void> {
-  const port = parentPort!;
-  const backend = await setupBackend(job.backend);
-  port.postMessage({ type: 'ready', backend });
-  let initializer;
-  try {
-    initializer = evaluateInitializerModule(job.compiledJs, job.file, tf);
-  } catch (error) {
-    if (error instanceof LearnerError) {
-      port.postMessage({ type: 'done', outcome: { passed: false, message: error.message, verdicts: [], results: [], error: { kind: error.kind } } });
-      return;
+export interface GradeJob {
+  id: number;
+  exercise: Exercise;
+  source: string;
+  file: string;
+  options: Omit<GradeSourceOptions, 'realmCode'>;
+}
+
+export type GraderReply = { id: number; outcome: GradeOutcome } | { id: number; crash: string };
+
+const data = workerData as GraderWorkerData;
+const port = parentPort!;
+const backend = setupBackend(data.backend);
+
+port.on('message', (job: GradeJob) => {
+  void (async () => {
+    try {
+      const used = await backend;
+      const outcome = await gradeSource(job.exercise, job.source, job.file, { ...job.options, realmCode: data.realmCode });
+      port.postMessage({ id: job.id, outcome: { ...outcome, backend: used } } satisfies GraderReply);
+    } catch (error) {
+      port.postMessage({ id: job.id, crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } satisfies GraderReply);
     }
-    throw error;
-  }
-  const outcome = await runExercise(job.exercise, initializer, {
-    seed: job.seed,
-    batch: job.batch,
-    onInitLayer: (layer, network) => port.postMessage({ type: 'init-layer', index: layer.index, name: layer.name, network }),
-    onLayer: (stats, phase, network) => port.postMessage({ type: 'layer', index: stats.index, name: stats.name, phase, network }),
-  });
-  port.postMessage({ type: 'done', outcome });
-}
-
-main(workerData as Job).catch((error: unknown) => {
-  parentPort!.postMessage({ type: 'crash', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  })();
 });

@@ -1,66 +1,25 @@
 /**
- * Running and checking exercises: one implementation for the browser runner, the CLI and `check:content`.
- * No Node built-ins: file reading, TypeScript compilation and time limits belong to the callers
- * (src/cli for Node, src/runner for the browser), which hand in a function that grades one answer.
+ * Running and checking exercises on top of the one grading path (submission.ts): `runExercise` for trusted
+ * in-process initializers (the engine's tests, widgets), `checkExercise` for exercise folders (check:content,
+ * tests). No Node built-ins: reading files, compiling and running learners' code in their own realm belong
+ * to the callers (src/cli for Node, src/runner for the browser), which hand in a function that grades one answer.
  */
-import { parseExerciseJson, resolveNetwork, type Exercise } from './exercise-schema';
-import { grade } from './grading';
+import { ExerciseSpecError, parseExerciseJson, type Exercise } from './exercise-schema';
 import type { InitializerRef } from './initializers';
-import { runLab } from './lab';
-import { LearnerError, type LearnerInitializer } from './learner-api';
-import type { LabResult, LayerInfo, LayerStats, Verdict } from './types';
+import type { LearnerInitializer } from './learner-api';
+import { gradeSubmission, inProcessLearner, type SubmissionOptions, type SubmissionReport } from './submission';
 
-export interface ExerciseRunOptions {
-  /** Overrides the exercise's grading seed (tests use many). */
-  seed?: number;
-  /** Overrides the exercise's batch (tests may use a smaller one where the point allows). */
-  batch?: number;
-  onLayer?: (stats: LayerStats, phase: 'forward' | 'backward', network: number) => void;
-  onInitLayer?: (layer: LayerInfo, network: number) => void;
-}
+export type ExerciseRunOptions = SubmissionOptions;
+export type ExerciseOutcome = SubmissionReport;
 
-export interface ExerciseOutcome {
-  passed: boolean;
-  message: string;
-  /** Verdict of each network (absent for networks not reached). */
-  verdicts: Verdict[];
-  results: LabResult[];
-  /** Set when the learner's code itself was rejected (threw, wrong shape, NaN, …). */
-  error?: { kind: LearnerError['kind']; layer?: number };
-}
-
-/** Runs an initializer on every network of an exercise and grades it; the first failing network decides. */
-export async function runExercise(
+/**
+ * Grades a trusted initializer (a reference, or a function of the engine's own tests) on every network of an
+ * exercise; the first failing network decides. Learners' code goes through gradeSubmission with its own realm.
+ */
+export function runExercise(
   exercise: Exercise, initializer: LearnerInitializer | InitializerRef, options: ExerciseRunOptions = {},
 ): Promise<ExerciseOutcome> {
-  const { criteria } = exercise;
-  const verdicts: Verdict[] = [];
-  const results: LabResult[] = [];
-  for (let n = 0; n < exercise.networks.length; n++) {
-    const network = resolveNetwork(exercise.networks[n]);
-    const prefix = exercise.networks.length > 1 ? `${network.name}: ` : '';
-    let result: LabResult;
-    try {
-      result = await runLab({
-        network, initializer,
-        batch: options.batch ?? criteria.batch,
-        seed: options.seed ?? criteria.seed,
-        backward: criteria.backward !== undefined,
-        onLayer: options.onLayer && ((stats, phase) => options.onLayer!(stats, phase, n)),
-        onInitLayer: options.onInitLayer && ((layer) => options.onInitLayer!(layer, n)),
-      });
-    } catch (error) {
-      if (error instanceof LearnerError) {
-        return { passed: false, message: prefix + error.message, verdicts, results, error: { kind: error.kind, layer: error.layer } };
-      }
-      throw error;
-    }
-    results.push(result);
-    const verdict = grade(criteria, result);
-    verdicts.push(verdict);
-    if (!verdict.passed) return { passed: false, message: prefix + verdict.message, verdicts, results };
-  }
-  return { passed: true, message: verdicts.map((v, i) => (verdicts.length > 1 ? `${results[i].network}: ` : '') + v.message).join('\n'), verdicts, results };
+  return gradeSubmission(exercise, typeof initializer === 'function' ? inProcessLearner(initializer) : initializer, options);
 }
 
 /** The files of one exercise folder: paths relative to the folder ("exercise.json", "wrong/x.ts") → text. */
@@ -70,8 +29,18 @@ export interface ExerciseFolder {
   files: Record<string, string>;
 }
 
-/** Grades one answer's source (compiling, isolating and time-limiting it is the caller's job). */
-export type AnswerGrader = (exercise: Exercise, source: string, file: string) => Promise<Pick<ExerciseOutcome, 'passed' | 'message'>>;
+/** Grades one answer's source (compiling it and running it in its own realm is the caller's job). */
+export type AnswerGrader = (exercise: Exercise, source: string, file: string) => Promise<Pick<ExerciseOutcome, 'passed' | 'message'> & Partial<Pick<ExerciseOutcome, 'error' | 'verdicts'>>>;
+
+/** A problem found in an exercise folder: the file (folder-relative path prefixed by the folder), where in it, what. */
+export interface ExerciseProblem {
+  file: string;
+  /** The field of exercise.json it is about, e.g. "networks[0].depth". */
+  field?: string;
+  /** The weight layer an answer's verdict is about (1-based). */
+  layer?: number;
+  message: string;
+}
 
 export interface AnswerCheck {
   file: string;
@@ -82,7 +51,7 @@ export interface AnswerCheck {
   passed: boolean;
   message: string;
   ok: boolean;
-  problem?: string;
+  problem?: ExerciseProblem;
 }
 
 export interface ExerciseCheckReport {
@@ -90,7 +59,7 @@ export interface ExerciseCheckReport {
   id?: string;
   ok: boolean;
   /** Problems with the folder itself (spec, missing files). */
-  problems: string[];
+  problems: ExerciseProblem[];
   answers: AnswerCheck[];
 }
 
@@ -103,24 +72,26 @@ const REQUIRED_FILES = ['exercise.json', 'task.md', 'starter.ts', 'solution.ts']
  */
 export async function checkExercise(folder: ExerciseFolder, gradeAnswer: AnswerGrader): Promise<ExerciseCheckReport> {
   const report: ExerciseCheckReport = { dir: folder.dir, ok: false, problems: [], answers: [] };
+  const specFile = `${folder.dir}/exercise.json`;
   for (const file of REQUIRED_FILES) {
-    if (folder.files[file] === undefined) report.problems.push(`${folder.dir}/${file}: missing`);
+    if (folder.files[file] === undefined) report.problems.push({ file: `${folder.dir}/${file}`, message: 'missing' });
   }
   if (folder.files['exercise.json'] === undefined) return report;
   let exercise: Exercise;
   try {
-    exercise = parseExerciseJson(folder.files['exercise.json'], `${folder.dir}/exercise.json`);
+    exercise = parseExerciseJson(folder.files['exercise.json'], specFile);
   } catch (error) {
-    report.problems.push((error as Error).message);
+    if (!(error instanceof ExerciseSpecError)) throw error;
+    report.problems.push(...error.issues.map((issue) => ({ file: specFile, ...issue })));
     return report;
   }
   report.id = exercise.id;
   const folderName = folder.dir.split('/').filter(Boolean).pop();
-  if (folderName !== exercise.id) report.problems.push(`${folder.dir}/exercise.json: id: "${exercise.id}" must equal the folder name "${folderName}"`);
-  if (folder.files['task.md'] !== undefined && folder.files['task.md'].trim() === '') report.problems.push(`${folder.dir}/task.md: empty`);
+  if (folderName !== exercise.id) report.problems.push({ file: specFile, field: 'id', message: `"${exercise.id}" must equal the folder name "${folderName}"` });
+  if (folder.files['task.md'] !== undefined && folder.files['task.md'].trim() === '') report.problems.push({ file: `${folder.dir}/task.md`, message: 'empty' });
   const listed = new Set(exercise.wrongAnswers.map((w) => w.file));
   for (const file of Object.keys(folder.files)) {
-    if (file.startsWith('wrong/') && !listed.has(file)) report.problems.push(`${folder.dir}/exercise.json: wrongAnswers: ${file} exists but is not listed`);
+    if (file.startsWith('wrong/') && !listed.has(file)) report.problems.push({ file: specFile, field: 'wrongAnswers', message: `${file} exists but is not listed` });
   }
 
   const plan: Array<Omit<AnswerCheck, 'passed' | 'message' | 'ok'>> = [
@@ -131,15 +102,18 @@ export async function checkExercise(folder: ExerciseFolder, gradeAnswer: AnswerG
   for (const answer of plan) {
     const source = folder.files[answer.file];
     if (source === undefined) {
-      if (answer.role === 'wrong') report.problems.push(`${folder.dir}/exercise.json: wrongAnswers: ${answer.file} does not exist`);
+      if (answer.role === 'wrong') report.problems.push({ file: specFile, field: 'wrongAnswers', message: `${answer.file} does not exist` });
       continue;
     }
-    const outcome = await gradeAnswer(exercise, source, `${folder.dir}/${answer.file}`);
-    let problem: string | undefined;
-    if (answer.mustPass && !outcome.passed) problem = `${folder.dir}/${answer.file}: the reference solution must pass, but: ${outcome.message}`;
-    else if (!answer.mustPass && outcome.passed) problem = `${folder.dir}/${answer.file}: must fail, but passed: ${outcome.message}`;
+    const file = `${folder.dir}/${answer.file}`;
+    const outcome = await gradeAnswer(exercise, source, file);
+    const layer = outcome.error?.layer ?? outcome.verdicts?.find((v) => !v.passed)?.firstBadLayer;
+    const at = (message: string): ExerciseProblem => ({ file, ...(layer !== undefined ? { layer } : {}), message });
+    let problem: ExerciseProblem | undefined;
+    if (answer.mustPass && !outcome.passed) problem = at(`the reference solution must pass, but: ${outcome.message}`);
+    else if (!answer.mustPass && outcome.passed) problem = { file, message: `must fail, but passed: ${outcome.message}` };
     else if (answer.expect && !outcome.message.includes(answer.expect)) {
-      problem = `${folder.dir}/${answer.file}: fails as it should, but the message does not contain "${answer.expect}": ${outcome.message}`;
+      problem = at(`fails as it should, but the message does not contain "${answer.expect}": ${outcome.message}`);
     }
     report.answers.push({ ...answer, passed: outcome.passed, message: outcome.message, ok: !problem, problem });
   }

@@ -3,11 +3,15 @@
  * what was expected and what was found. Pure: no TF.js, no Node built-ins.
  */
 import { z } from 'zod';
+import { ACTIVATIONS } from './activations';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers';
 import { alexnet, describeLayers, mlp } from './networks';
 import type { NetworkSpec } from './types';
 
-const activation = z.enum(['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid']);
+export const activationSchema = z.enum(ACTIVATIONS);
+/** An activation function's name; the list is ACTIVATIONS (activations.ts). */
+export type Activation = z.infer<typeof activationSchema>;
+const activation = activationSchema;
 const positiveInt = z.number().int().positive();
 
 const mlpRef = z
@@ -17,9 +21,12 @@ const mlpRef = z
     width: positiveInt.optional(),
     widths: z.array(positiveInt).min(1).optional(),
     activation,
+    negativeSlope: z.number().min(0).max(1).optional(),
     bias: z.boolean().optional(),
     residual: z.boolean().optional(),
     inputSize: positiveInt.optional(),
+    inputMean: z.number().optional(),
+    inputStd: z.number().positive().optional(),
     name: z.string().optional(),
   })
   .strict()
@@ -36,17 +43,20 @@ const alexnetRef = z
   .strict();
 
 const layerSpec = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dense'), units: positiveInt, activation, bias: z.boolean().optional(), residual: z.boolean().optional(), name: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('dense'), units: positiveInt, activation, negativeSlope: z.number().min(0).max(1).optional(), bias: z.boolean().optional(), residual: z.boolean().optional(), name: z.string().optional() }).strict(),
   z.object({
     kind: z.literal('conv2d'), filters: positiveInt, kernel: positiveInt, stride: positiveInt.optional(),
     padding: z.union([z.literal('same'), z.literal('valid'), z.number().int().nonnegative()]).optional(),
-    activation, bias: z.boolean().optional(), name: z.string().optional(),
+    activation, negativeSlope: z.number().min(0).max(1).optional(), bias: z.boolean().optional(), name: z.string().optional(),
   }).strict(),
   z.object({ kind: z.literal('maxpool'), size: positiveInt, stride: positiveInt, name: z.string().optional() }).strict(),
   z.object({ kind: z.literal('flatten'), name: z.string().optional() }).strict(),
 ]);
 
-const networkSpec = z.object({ name: z.string().min(1), input: z.array(positiveInt).min(1), layers: z.array(layerSpec).min(1) }).strict();
+const networkSpec = z.object({
+  name: z.string().min(1), input: z.array(positiveInt).min(1), inputMean: z.number().optional(), inputStd: z.number().positive().optional(),
+  layers: z.array(layerSpec).min(1),
+}).strict();
 
 export const networkRefSchema = z.union([mlpRef, alexnetRef, networkSpec]);
 export type NetworkRef = z.infer<typeof networkRefSchema>;
@@ -78,6 +88,11 @@ const driftBand = z
   })
   .strict();
 
+const forwardBand = driftBand.extend({
+  /** The Var(y) every layer should have (e.g. 1), instead of the theory or layer 1. */
+  target: z.number().positive().optional(),
+}).strict();
+
 export const criteriaSchema = z
   .object({
     /** Examples pushed through the network. */
@@ -87,18 +102,26 @@ export const criteriaSchema = z
     /**
      * The initializer the exercise teaches. Used for the expected variance curve (infinite-width theory for
      * dense nets), for the weight checks and for "your std vs what the layer needs" in messages.
-     * Omit it for open exercises: "needs" then comes from the activation's gain (He for ReLU, LeCun otherwise).
+     * Omit it for open exercises: "needs" is then γ/√fan_in with the activation's recommended gain γ (variance-scaling.ts).
      */
     reference: initializerRefSchema.optional(),
-    forward: driftBand.optional(),
+    forward: forwardBand.optional(),
     backward: driftBand.optional(),
     /** Checks on the weights themselves, against `reference`. */
     weights: z
       .object({
-        /** Allowed relative error of each layer's std, e.g. 0.05 for ±5 %. */
+        /**
+         * Scientific tolerance of each layer's std, e.g. 0.01 for ±1 %; the grader adds the layer's sampling noise
+         * (weight-tolerance.ts), so a correct answer fails with probability below 1e-4.
+         */
         stdTolerance: z.number().positive().max(1),
         /** Also check the shape of the distribution (bounds of a uniform, tails of a normal). Default true. */
         distribution: z.boolean().default(true),
+        /**
+         * Valid initializers this exercise does not ask for: weights that match one get "that is <name>, <reason>"
+         * instead of the plain failure (see alternatives.ts).
+         */
+        alternatives: z.array(z.object({ initializer: initializerRefSchema, reason: z.string().min(1) }).strict()).optional(),
       })
       .strict()
       .optional(),
@@ -128,10 +151,20 @@ export const exerciseSchema = z
   .strict();
 export type Exercise = z.output<typeof exerciseSchema>;
 
+/** One problem with a spec: the field it is about ("networks[0].depth"; none for the whole file) and what is wrong. */
+export interface SpecIssue {
+  field?: string;
+  message: string;
+}
+
 export class ExerciseSpecError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  /** The same problems as `issues`, one line each: "field: message". */
+  readonly problems: string[];
+  constructor(readonly file: string, readonly issues: SpecIssue[]) {
+    const problems = issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message));
     super(`${file}: invalid exercise spec\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ExerciseSpecError';
+    this.problems = problems;
   }
 }
 
@@ -140,12 +173,12 @@ export function parseExercise(json: unknown, file: string): Exercise {
   const result = exerciseSchema.safeParse(json);
   if (!result.success) throw new ExerciseSpecError(file, result.error.issues.flatMap((issue) => describeIssue(issue)));
   const exercise = result.data;
-  const problems: string[] = [];
+  const problems: SpecIssue[] = [];
   exercise.networks.forEach((ref, i) => {
     try {
       describeLayers(resolveNetwork(ref));
     } catch (error) {
-      problems.push(`networks[${i}]: ${(error as Error).message}`);
+      problems.push({ field: `networks[${i}]`, message: (error as Error).message });
     }
   });
   if (problems.length) throw new ExerciseSpecError(file, problems);
@@ -158,7 +191,7 @@ export function parseExerciseJson(text: string, file: string): Exercise {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ExerciseSpecError(file, [`not valid JSON: ${(error as Error).message}`]);
+    throw new ExerciseSpecError(file, [{ message: `not valid JSON: ${(error as Error).message}` }]);
   }
   return parseExercise(json, file);
 }
@@ -169,14 +202,14 @@ export function parseExerciseJson(text: string, file: string): Exercise {
  * typo in an mlp's activation reads "networks[0].activation: Invalid option: expected one of …", not
  * "Invalid input".
  */
-export function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): string[] {
+export function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): SpecIssue[] {
   const path = [...parentPath, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));
     if (closest.length > 0) return closest.flatMap((sub) => describeIssue(sub, path));
   }
-  const field = path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-  return [`${field}: ${issue.message}`];
+  if (!path.length) return [{ message: issue.message }];
+  return [{ field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message: issue.message }];
 }
 
 /** A network reference from an exercise (preset or full spec) as a NetworkSpec. */

@@ -11,17 +11,23 @@ export { INITIALIZER_NAMES, resolveInitializer, sampleInitializer } from './init
 export type { InitializerName, InitializerRef, ResolvedInitializer } from './initializers';
 export { runLab, initializeWeights, prepareWeights, summarizeWeights, activationStats, labRandomStreams, SATURATION_LEVEL } from './lab';
 export type { RunLabOptions, PreparedWeights } from './lab';
-export { grade, fmt } from './grading';
+export { grade, checkWeightsOnly, verdictOf } from './grading';
+export { formatNumber, formatPercent } from './format';
 export type { GradingCriteria } from './grading';
 export { meanField, finiteWidthBand, gaussianExpectation } from './theory';
 export {
-  LearnerError, callInitializer, evaluateInitializerModule, learnerRandom, layerLabel,
+  LearnerError, callInitializer, evaluateInitializerModule, learnerRandom, layerLabel, validateLayerWeights,
 } from './learner-api';
 export type { InitTools, LearnerInitializer, LearnerRandom, Weights, LearnerErrorKind } from './learner-api';
 export {
   exerciseSchema, criteriaSchema, networkRefSchema, initializerRefSchema, parseExercise, parseExerciseJson, resolveNetwork,
   ExerciseSpecError,
 } from './exercise-schema';
-export type { Exercise, Criteria, CriteriaInput, NetworkRef } from './exercise-schema';
+export type { Exercise, Criteria, CriteriaInput, NetworkRef, SpecIssue } from './exercise-schema';
 export { runExercise, checkExercise } from './exercise-run';
-export type { ExerciseOutcome, ExerciseRunOptions, ExerciseFolder, AnswerGrader, AnswerCheck, ExerciseCheckReport } from './exercise-run';
+export type { ExerciseOutcome, ExerciseRunOptions, ExerciseFolder, AnswerGrader, AnswerCheck, ExerciseCheckReport, ExerciseProblem } from './exercise-run';
+export { gradeSubmission, inProcessLearner, INITIALIZER_CHECK } from './submission';
+export type { LearnerSource, LearnerJobSpec, SubmissionOptions, SubmissionReport, SubmissionCheck, CheckStatus, WeightCriterion } from './submission';
+export { learnerMessages, initializerMessages } from './learner-realm';
+export { parseFromLearner, timeoutMessage } from './realm-protocol';
+export type { LearnerJob, FromLearner } from './realm-protocol';

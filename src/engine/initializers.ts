@@ -10,8 +10,8 @@
  * truncated normal with stddev √(scale/fan) and no correction, i.e. an actual std 0.8796× smaller; our
  * *_normal presets are the untruncated normal (PyTorch's kaiming_normal_), whose std is exactly √(scale/fan).
  */
-import type { Random } from './random';
-import { computeFans, samplingParameter, targetVariance, type Distribution, type FanMode } from './variance-scaling';
+import { sampleOrthogonal, type Random } from './random';
+import { computeFans, PRESETS, samplingParameter, targetVariance, type Distribution, type FanMode, type PresetName } from './variance-scaling';
 
 export type InitializerName =
   | 'zeros'
@@ -62,22 +62,31 @@ export type ResolvedInitializer =
   | { distribution: 'uniform'; low: number; high: number; std: number }
   | { distribution: 'orthogonal'; gain: number; std: number };
 
-const VARIANCE_SCALING_PRESETS: Partial<Record<InitializerName, { scale: number; mode: FanMode; distribution: Distribution }>> = {
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'normal' },
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-};
+/** lecun_normal … glorot_uniform: each preset of variance-scaling.ts with a normal and a uniform distribution. */
+const VARIANCE_SCALING_PRESETS: Partial<Record<InitializerName, { preset: PresetName; distribution: 'normal' | 'uniform' }>> =
+  Object.fromEntries((Object.keys(PRESETS) as PresetName[]).flatMap((preset) =>
+    (['normal', 'uniform'] as const).map((distribution) => [`${preset}_${distribution}`, { preset, distribution }])));
+
+/**
+ * How messages name an initializer: "He normal: √(2/fan_in)", "Glorot uniform: a = √(6/(fan_in + fan_out))",
+ * with its gain when there is one ("LeCun normal: √(1/fan_in) × gain 1.67").
+ */
+export function initializerLabel(ref: InitializerRef, formatGain: (gain: number) => string = String): string {
+  const preset = VARIANCE_SCALING_PRESETS[ref.name];
+  const name = preset
+    ? `${PRESETS[preset.preset].label} ${preset.distribution}: ${preset.distribution === 'uniform' ? `a = √(${PRESETS[preset.preset].limit})` : `√(${PRESETS[preset.preset].variance})`}`
+    : ref.name === 'alexnet_normal' ? 'AlexNet: N(0, 0.01²)' : ref.name;
+  return ref.gain !== undefined && ref.gain !== 1 ? `${name} × gain ${formatGain(ref.gain)}` : name;
+}
 
 /** Resolves a reference for one weight shape: the exact distribution and its std (the "target" a check compares to). */
 export function resolveInitializer(ref: InitializerRef, shape: readonly number[]): ResolvedInitializer {
   const gain = ref.gain ?? 1;
-  const preset = VARIANCE_SCALING_PRESETS[ref.name];
+  const named = VARIANCE_SCALING_PRESETS[ref.name];
+  const preset = named && { ...PRESETS[named.preset], distribution: named.distribution };
   if (preset || ref.name === 'variance_scaling') {
     const scale = preset?.scale ?? ref.scale ?? 1;
-    const mode = preset?.mode ?? ref.mode ?? 'fan_in';
+    const mode: FanMode = preset?.mode ?? ref.mode ?? 'fan_in';
     const distribution = preset?.distribution ?? ref.distribution ?? 'truncated_normal';
     const variance = targetVariance(scale, mode, computeFans(shape), gain);
     const std = Math.sqrt(variance);
@@ -120,7 +129,7 @@ export function sampleInitializer(ref: InitializerRef, shape: readonly number[],
     case 'normal': return random.fillNormal(out, resolved.mean, resolved.std);
     case 'truncated_normal': return random.fillTruncatedNormal(out, resolved.mean, resolved.samplingStd);
     case 'uniform': return random.fillUniform(out, resolved.low, resolved.high);
-    case 'orthogonal': return orthogonal(shape, resolved.gain, random, out);
+    case 'orthogonal': return sampleOrthogonal(shape, resolved.gain, random, out);
   }
 }
 
@@ -129,45 +138,4 @@ function orthogonalMatrixShape(shape: readonly number[]): { rows: number; cols: 
   const cols = shape[shape.length - 1];
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   return { rows, cols };
-}
-
-/**
- * Orthogonal initializer (Saxe et al.), as Keras: QR of a Gaussian matrix, sign-corrected by diag(R) so
- * the result is Haar-distributed; rows < cols → built transposed. Modified Gram–Schmidt in float64:
- * O(rows·cols²), fine for the MLP sizes here, slow for AlexNet's fc6 (9216×4096).
- */
-function orthogonal(shape: readonly number[], gain: number, random: Random, out: Float32Array): Float32Array {
-  const { rows, cols } = orthogonalMatrixShape(shape);
-  const transposed = rows < cols;
-  const n = transposed ? cols : rows; // long side
-  const k = transposed ? rows : cols; // number of orthonormal vectors
-  // k vectors of length n, stored contiguously.
-  const vectors = new Float64Array(n * k);
-  for (let i = 0; i < vectors.length; i++) vectors[i] = random.normal();
-  for (let j = 0; j < k; j++) {
-    const vj = vectors.subarray(j * n, (j + 1) * n);
-    for (let pass = 0; pass < 2; pass++) {
-      // Two passes of modified Gram–Schmidt keep the columns orthogonal to float64 precision.
-      for (let i = 0; i < j; i++) {
-        const vi = vectors.subarray(i * n, (i + 1) * n);
-        let dot = 0;
-        for (let t = 0; t < n; t++) dot += vi[t] * vj[t];
-        for (let t = 0; t < n; t++) vj[t] -= dot * vi[t];
-      }
-    }
-    let norm = 0;
-    for (let t = 0; t < n; t++) norm += vj[t] * vj[t];
-    norm = Math.sqrt(norm);
-    // Gram–Schmidt's R has a positive diagonal already, which is the sign correction Keras applies.
-    for (let t = 0; t < n; t++) vj[t] /= norm;
-  }
-  for (let j = 0; j < k; j++) {
-    for (let t = 0; t < n; t++) {
-      const value = gain * vectors[j * n + t];
-      // Not transposed: vector j is column j of a [rows, cols] matrix; transposed: it is row j.
-      if (transposed) out[j * cols + t] = value;
-      else out[t * cols + j] = value;
-    }
-  }
-  return out;
 }

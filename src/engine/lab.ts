@@ -13,11 +13,15 @@
  * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { callInitializer, learnerRandom, type InitTools, type LearnerInitializer } from './learner-api';
+import { createLayerInputs } from './layer-inputs';
+import { callInitializer, learnerRandom, type LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
 import { LEAKY_RELU_SLOPE, weightLayers } from './networks';
 import { createRandom, type Random } from './random';
 import type { Activation, BackwardStats, ForwardStats, LabResult, LayerInfo, LayerStats, NetworkSpec } from './types';
+import { summarizeWeights, type WeightSummary } from './weight-summary';
+
+export { summarizeWeights, type WeightSummary };
 
 export interface RunLabOptions {
   network: NetworkSpec;
@@ -63,14 +67,21 @@ export function labRandomStreams(seed: number): { weights: Random; data: Random;
 /** Draws all weights of a network (what `runLab` does layer by layer when not given `weights`). */
 export function initializeWeights(network: NetworkSpec, initializer: LearnerInitializer | InitializerRef, seed = 1): Float32Array[] {
   const layers = weightLayers(network);
-  const draw = weightSource(initializer, labRandomStreams(seed).weights);
+  const draw = weightSource(initializer, labRandomStreams(seed).weights, network, seed);
   return layers.map((layer) => draw(layer));
 }
 
-function weightSource(initializer: LearnerInitializer | InitializerRef, random: Random): (layer: LayerInfo) => Float32Array {
+function weightSource(
+  initializer: LearnerInitializer | InitializerRef, random: Random, network: NetworkSpec, seed: number,
+): (layer: LayerInfo) => Float32Array {
   if (typeof initializer === 'function') {
-    const tools: InitTools = Object.freeze({ tf, random: learnerRandom(random) });
-    return (layer) => callInitializer(initializer, layer, tools);
+    const sampler = learnerRandom(random);
+    const inputs = createLayerInputs({ seed, inputMean: network.inputMean, inputStd: network.inputStd });
+    return (layer) => {
+      const weights = callInitializer(initializer, layer, Object.freeze({ tf, random: sampler, layerInputs: inputs.tool(layer) }));
+      inputs.record(layer, weights);
+      return weights;
+    };
   }
   return (layer) => sampleInitializer(initializer, layer.shape, random);
 }
@@ -120,7 +131,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const given = options.weights;
   const givenCount = given ? (isPrepared(given) ? given.tensors.length : given.length) : infos.length;
   if (givenCount !== infos.length) throw new Error(`runLab: got ${givenCount} weight arrays for ${infos.length} weight layers`);
-  const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights);
+  const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights, network, seed);
 
   const result: LabResult = {
     network: network.name, backend: tf.getBackend(), seed, batch, layers: [], backward: false,
@@ -131,7 +142,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const keep = <T extends tf.Tensor>(t: T): T => (owned.add(t), t);
 
   try {
-    let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input))), [batch, ...network.input]));
+    let h: tf.Tensor = keep(tf.tensor(streams.data.fillNormal(new Float32Array(batch * product(network.input)), network.inputMean ?? 0, network.inputStd ?? 1), [batch, ...network.input]));
     let weightIndex = 0;
     // With the backward pass and weights drawn here, dense layers work on transposed activations (see
     // denseTransposed) and every other layer on the usual layout; a 'transpose' tape entry marks each switch.
@@ -181,10 +192,10 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
       if (spec.kind === 'dense' && hTransposed) pre = denseTransposed(input as tf.Tensor2D, values!, info.shape[0], info.shape[1]);
       else if (spec.kind === 'dense') pre = tf.matMul(input as tf.Tensor2D, weights as tf.Tensor2D);
       else pre = tf.conv2d(input as tf.Tensor4D, weights as tf.Tensor4D, spec.stride ?? 1, spec.padding ?? 'valid');
-      const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation));
+      const activationOut = info.activation === 'linear' ? pre : keep(activate(pre, info.activation, info.negativeSlope));
       keep(pre);
       h = info.residual ? keep(tf.add(input, activationOut)) : activationOut;
-      const forward = { ...weightSummary, ...activationStats(await pre.data() as Float32Array, info.activation, bins) };
+      const forward = { ...weightSummary, ...activationStats(await pre.data() as Float32Array, info.activation, bins, info.negativeSlope) };
       // Only what the backward pass reads is kept: the pre-activations are done with.
       if (pre !== activationOut) release(pre);
       if (!wantBackward) release(input);
@@ -192,6 +203,7 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
 
       const stats: LayerStats = {
         index: info.index, name: info.name, kind: info.kind, activation: info.activation,
+        ...(info.negativeSlope !== undefined && { negativeSlope: info.negativeSlope }),
         fanIn: info.fanIn, fanOut: info.fanOut, shape: info.shape, residual: info.residual, forward,
       };
       result.layers.push(stats);
@@ -255,7 +267,7 @@ async function backward(
         gradIn = maxPoolGradient(entry.input, gradOut as tf.Tensor4D, entry.size, entry.stride);
       } else {
         const { info } = entry;
-        const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation)));
+        const gradPre = tf.tidy(() => tf.mul(gradOut, activationDerivative(entry.activationOut, info.activation, info.negativeSlope)));
         const stats: BackwardStats = { gradPreVar: 0, weightGradVar: 0, weightGradColumns: 0, overflow: false };
         // On the CPU-side backends ∂L/∂y is read once: its moments and the sampled columns come from that copy.
         const gradPreValues = onCpuSideBackend() ? (await gradPre.data()) as Float32Array : undefined;
@@ -432,10 +444,10 @@ function gatherColumnsTransposed(values: Float32Array, units: number, columns: r
   return out;
 }
 
-function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
+function activate(y: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.relu(y);
-    case 'leaky_relu': return tf.leakyRelu(y, LEAKY_RELU_SLOPE);
+    case 'leaky_relu': return tf.leakyRelu(y, negativeSlope);
     case 'tanh': return tf.tanh(y);
     case 'sigmoid': return tf.sigmoid(y);
     case 'linear': return y;
@@ -443,10 +455,10 @@ function activate(y: tf.Tensor, activation: Activation): tf.Tensor {
 }
 
 /** φ'(y) written in terms of a = φ(y), so the forward pass keeps only the activations. */
-function activationDerivative(a: tf.Tensor, activation: Activation): tf.Tensor {
+function activationDerivative(a: tf.Tensor, activation: Activation, negativeSlope = LEAKY_RELU_SLOPE): tf.Tensor {
   switch (activation) {
     case 'relu': return tf.step(a, 0);
-    case 'leaky_relu': return tf.step(a, LEAKY_RELU_SLOPE);
+    case 'leaky_relu': return tf.step(a, negativeSlope);
     case 'tanh': return tf.sub(1, tf.square(a));
     case 'sigmoid': return tf.mul(a, tf.sub(1, a));
     case 'linear': return tf.onesLike(a);
@@ -494,61 +506,6 @@ function sampleColumns(units: number, count: number, random: Random): number[] {
   return all.slice(0, count).sort((a, b) => a - b);
 }
 
-export type WeightSummary = Pick<ForwardStats, 'weightMean' | 'weightStd' | 'weightMaxAbs' | 'weightTailFraction' | 'unitsIdentical'>;
-
-/** Tail fractions are estimated on at most this many evenly spaced weights (plenty for a ±1 % estimate). */
-const TAIL_SAMPLE = 1 << 18;
-
-/** Mean, std, max |w|, the fraction beyond 2 std, and whether every unit (last axis) has identical weights. */
-export function summarizeWeights(values: Float32Array, shape: readonly number[]): WeightSummary {
-  // Four independent accumulators: the loop runs at memory speed instead of waiting on one chain of adds.
-  // Math.max/min compile to branch-free instructions (≈ 3× faster than compare-and-branch here), but they
-  // propagate NaN where the comparisons skip it: a NaN result takes the comparison loop again.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, max0 = 0, min0 = 0, max1 = 0, min1 = 0;
-  const n = values.length;
-  const n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
-    s0 += a; s1 += b; s2 += c; s3 += d;
-    q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d;
-    max0 = Math.max(max0, a, b); min0 = Math.min(min0, a, b);
-    max1 = Math.max(max1, c, d); min1 = Math.min(min1, c, d);
-  }
-  for (let i = n4; i < n; i++) {
-    const a = values[i];
-    s0 += a; q0 += a * a;
-    max0 = Math.max(max0, a); min0 = Math.min(min0, a);
-  }
-  let max = Math.max(max0, max1), min = Math.min(min0, min1);
-  if (Number.isNaN(max) || Number.isNaN(min)) {
-    max = 0; min = 0;
-    for (let i = 0; i < n; i++) {
-      const a = values[i];
-      if (a > max) max = a; if (a < min) min = a;
-    }
-  }
-  const mean = (s0 + s1 + s2 + s3) / n;
-  const std = Math.sqrt(Math.max(0, (q0 + q1 + q2 + q3) / n - mean * mean));
-  const stride = Math.max(1, Math.floor(n / TAIL_SAMPLE));
-  let tail = 0, sampled = 0;
-  const bound = 2 * std;
-  for (let i = 0; i < n; i += stride, sampled++) if (Math.abs(values[i] - mean) > bound) tail++;
-  return {
-    weightMean: mean, weightStd: std, weightMaxAbs: Math.max(max, -min), weightTailFraction: tail / sampled,
-    unitsIdentical: unitsIdentical(values, shape[shape.length - 1]),
-  };
-}
-
-/** Units are the last axis (dense [in, units], conv [kh, kw, cIn, cOut]): are all units' weight vectors equal? */
-function unitsIdentical(values: Float32Array, units: number): boolean {
-  if (units < 2) return false;
-  for (let row = 0; row < values.length; row += units) {
-    const first = values[row];
-    for (let j = 1; j < units; j++) if (values[row + j] !== first) return false;
-  }
-  return true;
-}
-
 type ActivationSummary = Omit<ForwardStats, keyof WeightSummary>;
 
 /**
@@ -556,7 +513,7 @@ type ActivationSummary = Omit<ForwardStats, keyof WeightSummary>;
  * downloaded): one pass for the moments, one per activation for E[a²], zeros and saturation, one for the histogram.
  * Each pass is a tight loop of its own: a switch inside one loop costs 3–5× more.
  */
-export function activationStats(y: Float32Array, activation: Activation, bins: number): ActivationSummary {
+export function activationStats(y: Float32Array, activation: Activation, bins: number, negativeSlope = LEAKY_RELU_SLOPE): ActivationSummary {
   const n = y.length;
   let sum = 0, sumSquares = 0, nonFinite = 0;
   for (let i = 0; i < n; i++) {
@@ -592,7 +549,7 @@ export function activationStats(y: Float32Array, activation: Activation, bins: n
       const v = y[i];
       if (v > 0) actSquares += v * v; else { negativeSquares += v * v; if (v === 0) zeros++; }
     }
-    actSquares += LEAKY_RELU_SLOPE * LEAKY_RELU_SLOPE * negativeSquares;
+    actSquares += negativeSlope * negativeSlope * negativeSquares;
   } else if (activation === 'tanh') {
     for (let i = 0; i < n; i++) {
       const v = y[i];

@@ -4,25 +4,33 @@
  * No Node built-ins: runs in the browser worker and in Node.
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Random } from './random';
+import { sampleOrthogonal, type Random } from './random';
 import type { LayerInfo } from './types';
 
 export interface LearnerRandom {
   normal(shape: readonly number[], mean?: number, std?: number): Float32Array;
   uniform(shape: readonly number[], low: number, high: number): Float32Array;
   truncatedNormal(shape: readonly number[], mean?: number, std?: number): Float32Array;
+  orthogonal(shape: readonly number[], gain?: number): Float32Array;
 }
 
 export interface InitTools {
   readonly tf: typeof TF;
   readonly random: LearnerRandom;
+  /**
+   * Optional (data-dependent initialization, e.g. LSUV): this layer's input batch [batch, fanIn], row-major,
+   * computed from the weights returned for the earlier layers (see layer-inputs.ts). Absent where the caller
+   * does not supply it.
+   */
+  readonly layerInputs?: () => Float32Array;
 }
 
 export type Weights = TF.Tensor | Float32Array | number[];
 export type LearnerInitializer = (layer: LayerInfo, tools: InitTools) => Weights;
 
 /** Why a learner's initializer was rejected; `layer` is the 1-based weight-layer index it was filling. */
-export type LearnerErrorKind = 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'not-a-function' | 'async' | 'compile';
+export type LearnerErrorKind =
+  | 'shape' | 'dtype' | 'length' | 'non-finite' | 'threw' | 'timeout' | 'memory' | 'not-a-function' | 'async' | 'compile';
 
 export class LearnerError extends Error {
   constructor(
@@ -32,6 +40,23 @@ export class LearnerError extends Error {
   ) {
     super(message);
     this.name = 'LearnerError';
+  }
+}
+
+// Built-ins the checks below rely on, captured when this module loads (in the learner's realm: before any
+// learner code runs), so an initializer that patches its realm's built-ins after drawing its weights still
+// has them read correctly.
+const Float32ArrayOf = Float32Array;
+const isArray = Array.isArray;
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float32Array.prototype), 'length')!.get! as (this: unknown) => number;
+
+/** The length of a genuine Float32Array, or -1 for anything else (a Proxy, a look-alike object). */
+function float32Length(value: unknown): number {
+  if (!(value instanceof Float32ArrayOf)) return -1;
+  try {
+    return typedArrayLength.call(value);
+  } catch {
+    return -1;
   }
 }
 
@@ -57,6 +82,12 @@ export function learnerRandom(random: Random): LearnerRandom {
     uniform: (shape, low, high) => random.fillUniform(new Float32Array(checkShape(shape, 'uniform')), low, high),
     truncatedNormal: (shape, mean = 0, std = 1) =>
       random.fillTruncatedNormal(new Float32Array(checkShape(shape, 'truncatedNormal')), mean, std),
+    orthogonal: (shape, gain = 1) => {
+      checkShape(shape, 'orthogonal');
+      if (shape.length < 2) throw new Error(`random.orthogonal: shape needs at least 2 dimensions, got ${JSON.stringify(shape)}`);
+      if (typeof gain !== 'number' || !Number.isFinite(gain)) throw new Error(`random.orthogonal: gain must be a finite number, got ${String(gain)}`);
+      return sampleOrthogonal(shape, gain, random);
+    },
   };
 }
 
@@ -94,16 +125,18 @@ export function callInitializer(init: LearnerInitializer, layer: LayerInfo, tool
       }
       values = returned.dataSync() as Float32Array;
       // dataSync may hand out the backend's own buffer on some backends: copy before disposing.
-      values = new Float32Array(values);
+      values = new Float32ArrayOf(values);
     } finally {
       returned.dispose();
     }
-  } else if (returned instanceof Float32Array) {
-    if (returned.length !== size) {
-      throw new LearnerError('length', `${label}: returned a Float32Array of length ${returned.length}; expected ${size} values (shape [${layer.shape.join(', ')}])`, layer.index);
+  } else if (returned instanceof Float32ArrayOf) {
+    const length = float32Length(returned);
+    if (length < 0) throw new LearnerError('dtype', `${label}: returned an object that only looks like a Float32Array (a Proxy?); expected ${expected}`, layer.index);
+    if (length !== size) {
+      throw new LearnerError('length', `${label}: returned a Float32Array of length ${length}; expected ${size} values (shape [${layer.shape.join(', ')}])`, layer.index);
     }
     values = returned;
-  } else if (Array.isArray(returned)) {
+  } else if (isArray(returned)) {
     values = arrayToFloat32(returned, layer, size, label);
   } else if (returned !== null && typeof returned === 'object' && typeof (returned as { then?: unknown }).then === 'function') {
     throw new LearnerError('async', `${label}: your initializer returned a Promise; it must return the weights directly (no async/await)`, layer.index);
@@ -116,14 +149,35 @@ export function callInitializer(init: LearnerInitializer, layer: LayerInfo, tool
   return values;
 }
 
+/**
+ * The grader's own check of one layer's weights as they arrive from the learner's realm (never trusted):
+ * a Float32Array of this realm with exactly prod(shape) finite values. Returns a fresh copy, so nothing the
+ * sender still holds can change what is graded. Throws LearnerError naming the layer.
+ */
+export function validateLayerWeights(values: unknown, layer: LayerInfo): Float32Array {
+  const label = layerLabel(layer);
+  const size = product(layer.shape);
+  const length = float32Length(values);
+  if (length < 0) {
+    throw new LearnerError('dtype', `${label}: the weights that came back are ${describeValue(values)}, not a Float32Array`, layer.index);
+  }
+  if (length !== size) {
+    throw new LearnerError('length', `${label}: ${length} weights came back; expected ${size} values (shape [${layer.shape.join(', ')}])`, layer.index);
+  }
+  const copy = new Float32ArrayOf(size);
+  copy.set(values as Float32Array);
+  checkFinite(copy, label, layer.index);
+  return copy;
+}
+
 function arrayToFloat32(array: unknown[], layer: LayerInfo, size: number, label: string): Float32Array {
-  if (array.length > 0 && Array.isArray(array[0])) {
+  if (array.length > 0 && isArray(array[0])) {
     throw new LearnerError('shape', `${label}: returned a nested array; return a flat array of ${size} numbers (row-major order of [${layer.shape.join(', ')}]) or a tensor`, layer.index);
   }
   if (array.length !== size) {
     throw new LearnerError('length', `${label}: returned an array of length ${array.length}; expected ${size} values (shape [${layer.shape.join(', ')}])`, layer.index);
   }
-  const values = new Float32Array(size);
+  const values = new Float32ArrayOf(size);
   for (let i = 0; i < size; i++) {
     const v = array[i];
     if (typeof v !== 'number') {

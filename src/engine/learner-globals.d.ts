@@ -39,8 +39,13 @@ interface LayerInfo {
    * dense `shape[1]`; conv2d `kernelHeight · kernelWidth · outChannels`.
    */
   readonly fanOut: number;
-  /** The activation applied after this layer: "linear", "relu", "leaky_relu" (slope 0.01), "tanh" or "sigmoid". */
+  /** The activation applied after this layer: "linear", "relu", "leaky_relu", "tanh" or "sigmoid". */
   readonly activation: LearnerActivation;
+  /**
+   * leaky_relu layers only: the slope a for negative inputs, φ(y) = a·y for y < 0 (0.01 unless the
+   * exercise says otherwise). Absent for the other activations.
+   */
+  readonly negativeSlope?: number;
   /** Total number of weight layers in the network. */
   readonly depth: number;
   /** Shape of one example entering the layer (no batch axis): dense `[n]`, conv2d `[h, w, c]`. */
@@ -64,6 +69,14 @@ interface LearnerRandom {
    * Note: the result's std is ≈ 0.8796·std, not std.
    */
   truncatedNormal(shape: readonly number[], mean?: number, std?: number): Float32Array;
+  /**
+   * A random orthogonal matrix times `gain` (uniformly distributed over all orthogonal matrices, as
+   * Keras' and PyTorch's orthogonal initializers). The shape is seen as a matrix [rows, cols] with
+   * cols = the last dimension and rows = the product of the others; if rows ≥ cols its columns are
+   * orthonormal (WᵀW = gain²·I), otherwise its rows. Fast: a 512 × 512 layer takes tens of milliseconds.
+   * For ReLU use gain √2 (Saxe et al. 2014; He's argument with ‖Wx‖ = ‖x‖).
+   */
+  orthogonal(shape: readonly number[], gain?: number): Float32Array;
 }
 
 /** The tools your initializer receives as its second argument. */
@@ -75,6 +88,13 @@ interface InitTools {
   readonly tf: typeof import('@tensorflow/tfjs-core');
   /** A seeded sampler that is much faster than `tf.randomNormal`; the lab reseeds it for every run. */
   readonly random: LearnerRandom;
+  /**
+   * For data-dependent initialization (LSUV): returns this layer's actual input batch, `[batch, fanIn]`
+   * row-major (batch = length / layer.fanIn), for a fixed batch of inputs pushed through the weights
+   * your initializer returned for the earlier layers. Dense layers only (it throws for conv layers).
+   * Optional: check `if (layerInputs)` before you use it where an exercise may not offer it.
+   */
+  readonly layerInputs?: () => Float32Array;
 }
 
 /**

@@ -10,7 +10,7 @@
 import type { Activation, LayerInfo, LayerSpec, NetworkSpec } from './types';
 import { computeFans } from './variance-scaling';
 
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid'];
+export { ACTIVATIONS } from './activations';
 
 /** Slope of leaky ReLU for negative inputs: PyTorch's default 0.01, matching recommendedGain('leaky_relu') (TF.js' own default is 0.2, so the engine passes it explicitly). */
 export const LEAKY_RELU_SLOPE = 0.01;
@@ -23,12 +23,17 @@ export interface MlpOptions {
   /** Width of each layer, first to last. */
   widths?: number[];
   activation: Activation;
+  /** leaky_relu only: the slope for negative inputs of every layer. Default LEAKY_RELU_SLOPE (0.01). */
+  negativeSlope?: number;
   /** Add a (zero-initialized) bias to every layer. Default false. */
   bias?: boolean;
   /** Residual connections h_l = h_{l-1} + φ(y_l) wherever a layer's input and output widths match. Default false. */
   residual?: boolean;
   /** Size of one input example. Default: the first layer's width. */
   inputSize?: number;
+  /** The inputs are x ~ N(inputMean, inputStd²). Default 0 and 1. */
+  inputMean?: number;
+  inputStd?: number;
   name?: string;
 }
 
@@ -48,6 +53,7 @@ export function mlp(options: MlpOptions): NetworkSpec {
       kind: 'dense',
       units,
       activation: options.activation,
+      ...(options.negativeSlope !== undefined && { negativeSlope: options.negativeSlope }),
       bias,
       residual: residual && units === previous,
       name: `dense${i + 1}`,
@@ -57,8 +63,12 @@ export function mlp(options: MlpOptions): NetworkSpec {
   });
   const name =
     options.name ??
-    `mlp ${widths.length}×${new Set(widths).size === 1 ? widths[0] : widths.join('-')} ${options.activation}${residual ? ' residual' : ''}`;
-  return { name, input: [inputSize], layers };
+    `mlp ${widths.length}×${new Set(widths).size === 1 ? widths[0] : widths.join('-')} ${options.activation}${options.negativeSlope !== undefined ? ` (a = ${options.negativeSlope})` : ''}${residual ? ' residual' : ''}`;
+  return {
+    name, input: [inputSize], layers,
+    ...(options.inputMean !== undefined && { inputMean: options.inputMean }),
+    ...(options.inputStd !== undefined && { inputStd: options.inputStd }),
+  };
 }
 
 function repeatWidth({ depth, width }: MlpOptions): number[] {
@@ -137,6 +147,10 @@ export function describeLayers(spec: NetworkSpec): LayerRow[] {
     const inputShape = shape;
     const where = `${spec.name}, layer ${position + 1} (${name})`;
     let row: LayerRow;
+    if ((layer.kind === 'dense' || layer.kind === 'conv2d') && layer.negativeSlope !== undefined) {
+      if (layer.activation !== 'leaky_relu') throw new Error(`${where}: negativeSlope is only for leaky_relu, but the activation is ${layer.activation}`);
+      if (!(layer.negativeSlope >= 0 && layer.negativeSlope <= 1)) throw new Error(`${where}: negativeSlope must be between 0 and 1, got ${layer.negativeSlope}`);
+    }
     if (layer.kind === 'dense') {
       if (inputShape.length !== 1) throw new Error(`${where}: dense needs a flat input, got shape [${inputShape}] (add a flatten layer)`);
       const weightShape = [inputShape[0], layer.units];
@@ -191,6 +205,7 @@ export function weightLayers(spec: NetworkSpec): LayerInfo[] {
       fanIn: row.fanIn!,
       fanOut: row.fanOut!,
       activation: row.activation!,
+      ...(row.activation === 'leaky_relu' && { negativeSlope: negativeSlopeOf(layer as { negativeSlope?: number }) }),
       depth: rows.length,
       inputShape: row.inputShape,
       outputShape: row.outputShape,
@@ -198,6 +213,11 @@ export function weightLayers(spec: NetworkSpec): LayerInfo[] {
       residual: isDense && (layer.residual ?? false),
     };
   });
+}
+
+/** The slope for negative inputs of a leaky_relu layer: its own, or the default LEAKY_RELU_SLOPE. */
+export function negativeSlopeOf(layer: { negativeSlope?: number }): number {
+  return layer.negativeSlope ?? LEAKY_RELU_SLOPE;
 }
 
 /** Output size along one spatial axis, as TF.js computes it. */

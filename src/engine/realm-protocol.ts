@@ -23,11 +23,19 @@ export interface LearnerJob {
   /** Seeds the learner's `random` (one stream per network, derived from this). */
   seed: number;
   /** Every network of the exercise, in order, with its weight layers (plain data). */
-  networks: Array<{ name: string; layers: LayerInfo[] }>;
+  networks: Array<{
+    name: string;
+    layers: LayerInfo[];
+    /** The network's inputs x ~ N(inputMean, inputStd²) (default 0, 1), for `layerInputs()` (see layer-inputs.ts). */
+    inputMean?: number;
+    inputStd?: number;
+  }>;
 }
 
 /** Learner realm → grader. */
 export type FromLearner =
+  /** The realm is up and is about to load the learner's file: the time limit starts now. */
+  | { type: 'learner-ready' }
   /** The initializer is about to be called for this layer (names the layer if time runs out). */
   | { type: 'layer-start'; network: number; layer: number }
   /** One layer's weights, row-major in the layer's shape; the buffer is transferred. */
@@ -38,7 +46,7 @@ export type FromLearner =
   | { type: 'learner-done' };
 
 const LEARNER_ERROR_KINDS: ReadonlySet<string> = new Set<LearnerErrorKind>([
-  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'not-a-function', 'async', 'compile',
+  'shape', 'dtype', 'length', 'non-finite', 'threw', 'timeout', 'memory', 'not-a-function', 'async', 'compile',
 ]);
 
 const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -62,13 +70,24 @@ export function parseFromLearner(data: unknown): FromLearner | null {
       if (typeof message.kind !== 'string' || !LEARNER_ERROR_KINDS.has(message.kind) || typeof message.message !== 'string') return null;
       const layer = message.layer === undefined ? undefined : isIndex(message.layer) ? message.layer : null;
       if (layer === null) return null;
-      return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: message.message.slice(0, 2000), layer };
+      return { type: 'learner-error', kind: message.kind as LearnerErrorKind, message: plainLine(message.message), layer };
     }
+    case 'learner-ready':
+      return { type: 'learner-ready' };
     case 'learner-done':
       return { type: 'learner-done' };
     default:
       return null;
   }
+}
+
+/**
+ * A learner's error message as one plain line of at most 2000 characters: text the learner controls (what its
+ * code threw) must not start lines of its own ("PASS: …") or carry terminal escapes into a report.
+ */
+function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.slice(0, 2000).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
 /** The one wording of a time-out, wherever the initializer was when time ran out. */

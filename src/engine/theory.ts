@@ -6,6 +6,12 @@
  *   forward   q_l = Var(y_l) = fanIn_l · v_l · m_{l-1},      m_l = E[φ(√q_l z)²]            (z ~ N(0, 1))
  *   backward  g_L = E[(∂L/∂h_L)²] = 1,  Var(∂L/∂y_l) = g_l · E[φ'(√q_l z)²],
  *             g_{l-1} = units_l · v_l · Var(∂L/∂y_l)
+ * A residual layer h_l = h_{l-1} + φ(y_l) adds its branch to the stream. At infinite width the branch is
+ * independent of the stream (each y_l sums over all n inputs with zero-mean weights), but not zero-mean:
+ * a ReLU branch adds a positive mean to every unit, and those means add up coherently. With μ_l = E[h_l]:
+ *   forward   μ_l = μ_{l-1} + E[φ(√q_l z)],   m_l = m_{l-1} + 2·μ_{l-1}·E[φ(√q_l z)] + E[φ(√q_l z)²]
+ *   backward  g_{l-1} = g_l + units_l · v_l · Var(∂L/∂y_l)   (∂L/∂h is zero-mean, so no cross term)
+ * With He on every ReLU branch the second moment more than doubles per block.
  */
 import type { Activation } from './types';
 import { LEAKY_RELU_SLOPE } from './networks';
@@ -16,34 +22,42 @@ export interface DenseLayerTheoryInput {
   activation: Activation;
   /** Variance of the layer's weights. */
   weightVariance: number;
+  /** leaky_relu only: the slope for negative inputs (default LEAKY_RELU_SLOPE). */
+  negativeSlope?: number;
+  /** Residual layer: h_l = h_{l-1} + φ(y_l) (needs units = fanIn). */
+  residual?: boolean;
 }
 
 export interface MeanFieldPrediction {
   /** Var(y_l) per layer (index 0 = layer 1). */
   preVar: number[];
-  /** E[a_l²] per layer. */
+  /** E[h_l²] per layer: E[a_l²], plus E[h_{l-1}²] for a residual layer. */
   actSecondMoment: number[];
   /** Var(∂L/∂y_l) per layer for L = Σ h_L ⊙ R with R ~ N(0, 1). */
   gradPreVar: number[];
 }
 
-export function meanField(layers: DenseLayerTheoryInput[], inputSecondMoment = 1): MeanFieldPrediction {
+export function meanField(layers: DenseLayerTheoryInput[], inputSecondMoment = 1, inputMean = 0): MeanFieldPrediction {
   const preVar: number[] = [];
   const actSecondMoment: number[] = [];
   let m = inputSecondMoment;
+  let mean = inputMean;
   for (const layer of layers) {
     const q = layer.fanIn * layer.weightVariance * m;
     preVar.push(q);
-    m = gaussianExpectation((z) => activation(layer.activation, Math.sqrt(q) * z) ** 2);
+    const branch = gaussianExpectation((z) => activation(layer.activation, Math.sqrt(q) * z, layer.negativeSlope) ** 2);
+    const branchMean = gaussianExpectation((z) => activation(layer.activation, Math.sqrt(q) * z, layer.negativeSlope));
+    m = layer.residual ? m + 2 * mean * branchMean + branch : branch;
+    mean = layer.residual ? mean + branchMean : branchMean;
     actSecondMoment.push(m);
   }
   const gradPreVar = new Array<number>(layers.length);
   let g = 1;
   for (let l = layers.length - 1; l >= 0; l--) {
     const q = preVar[l];
-    const act = layers[l].activation;
-    gradPreVar[l] = g * gaussianExpectation((z) => derivative(act, Math.sqrt(q) * z) ** 2);
-    g = layers[l].units * layers[l].weightVariance * gradPreVar[l];
+    const { activation: act, negativeSlope, residual } = layers[l];
+    gradPreVar[l] = g * gaussianExpectation((z) => derivative(act, Math.sqrt(q) * z, negativeSlope) ** 2);
+    g = (residual ? g : 0) + layers[l].units * layers[l].weightVariance * gradPreVar[l];
   }
   return { preVar, actSecondMoment, gradPreVar };
 }
@@ -72,20 +86,20 @@ export function finiteWidthBand(walkedVariance: number, z = 6, floor = 0.3): num
   return floor + (z * Math.sqrt(walkedVariance)) / Math.LN10;
 }
 
-export function activation(kind: Activation, y: number): number {
+export function activation(kind: Activation, y: number, negativeSlope = LEAKY_RELU_SLOPE): number {
   switch (kind) {
     case 'relu': return y > 0 ? y : 0;
-    case 'leaky_relu': return y > 0 ? y : LEAKY_RELU_SLOPE * y;
+    case 'leaky_relu': return y > 0 ? y : negativeSlope * y;
     case 'tanh': return Math.tanh(y);
     case 'sigmoid': return 1 / (1 + Math.exp(-y));
     case 'linear': return y;
   }
 }
 
-export function derivative(kind: Activation, y: number): number {
+export function derivative(kind: Activation, y: number, negativeSlope = LEAKY_RELU_SLOPE): number {
   switch (kind) {
     case 'relu': return y > 0 ? 1 : 0;
-    case 'leaky_relu': return y > 0 ? 1 : LEAKY_RELU_SLOPE;
+    case 'leaky_relu': return y > 0 ? 1 : negativeSlope;
     case 'tanh': { const t = Math.tanh(y); return 1 - t * t; }
     case 'sigmoid': { const s = 1 / (1 + Math.exp(-y)); return s * (1 - s); }
     case 'linear': return 1;

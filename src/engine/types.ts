@@ -3,12 +3,23 @@
  * Everything that crosses a room boundary (engine ↔ runner ↔ ui, engine ↔ CLI) is one of these
  * and is plain, structured-cloneable data.
  */
+import type { Activation } from './exercise-schema';
 
-export type Activation = 'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid';
+/** An activation's name, inferred from the exercise schema's zod enum (the list is in activations.ts). */
+export type { Activation };
 export type WeightLayerKind = 'dense' | 'conv2d';
 
 export type LayerSpec =
-  | { kind: 'dense'; units: number; activation: Activation; bias?: boolean; residual?: boolean; name?: string }
+  | {
+      kind: 'dense';
+      units: number;
+      activation: Activation;
+      /** leaky_relu only: the slope a for negative inputs, φ(y) = a·y for y < 0. Default 0.01 (PyTorch's). */
+      negativeSlope?: number;
+      bias?: boolean;
+      residual?: boolean;
+      name?: string;
+    }
   | {
       kind: 'conv2d';
       filters: number;
@@ -17,6 +28,8 @@ export type LayerSpec =
       /** 'valid' (no padding), 'same' (output = ceil(input / stride)) or a symmetric zero padding in pixels. */
       padding?: 'same' | 'valid' | number;
       activation: Activation;
+      /** leaky_relu only: the slope a for negative inputs. Default 0.01. */
+      negativeSlope?: number;
       bias?: boolean;
       name?: string;
     }
@@ -27,6 +40,9 @@ export type LayerSpec =
 export interface NetworkSpec {
   name: string;
   input: number[];
+  /** Mean and std of the inputs x ~ N(inputMean, inputStd²) the lab pushes through. Default 0 and 1. */
+  inputMean?: number;
+  inputStd?: number;
   layers: LayerSpec[];
 }
 
@@ -43,6 +59,8 @@ export interface LayerInfo {
   fanIn: number;
   fanOut: number;
   activation: Activation;
+  /** leaky_relu layers only: the slope a for negative inputs (φ(y) = a·y for y < 0); absent for other activations. */
+  negativeSlope?: number;
   /** Total number of weight layers in the network. */
   depth: number;
   /** Shape of one example entering this layer (no batch axis): dense [n]; conv2d [h, w, c]. */
@@ -78,10 +96,12 @@ export interface ForwardStats {
   weightMean: number;
   weightStd: number;
   weightMaxAbs: number;
-  /** Fraction of weights farther than 2 std from their mean (normal ≈ 0.0455, uniform 0, truncated at 2σ 0). */
+  /** Fraction of weights farther than 2 std from their mean (normal 0.0455, normal truncated at ±2σ 0.0346, uniform 0). */
   weightTailFraction: number;
   /** True when every unit (last axis of the weight shape) got identical weights: symmetry is never broken. */
   unitsIdentical: boolean;
+  /** |‖W·v‖ / (gain·‖v‖) − 1| for random probes v (see orthogonality.ts): ≈ 0 for orthogonal weights; NaN when not measured. */
+  weightOrthogonalityDefect: number;
   /** True when y_l or a_l holds ±Inf/NaN (float32 overflow): the statistics above are then Infinity. */
   overflow: boolean;
 }
@@ -102,6 +122,8 @@ export interface LayerStats {
   name: string;
   kind: WeightLayerKind;
   activation: Activation;
+  /** leaky_relu layers only: the slope for negative inputs. */
+  negativeSlope?: number;
   fanIn: number;
   fanOut: number;
   shape: number[];

@@ -39,11 +39,16 @@ export function samplingParameter(distribution: Distribution, variance: number):
   return Math.sqrt(3 * variance);
 }
 
+/**
+ * The named presets, once, with the names and formulas the course prints for them (grader messages, widgets):
+ * Var[w] = scale / fan = `variance`, a normal's std √(variance), a uniform's limit a = √(3·variance) = `limit`.
+ */
 export const PRESETS = {
-  lecun: { scale: 1, mode: 'fan_in' },
-  he: { scale: 2, mode: 'fan_in' },
-  glorot: { scale: 1, mode: 'fan_avg' },
-} as const satisfies Record<string, { scale: number; mode: FanMode }>;
+  lecun: { scale: 1, mode: 'fan_in', label: 'LeCun', variance: '1/fan_in', limit: '3/fan_in' },
+  he: { scale: 2, mode: 'fan_in', label: 'He', variance: '2/fan_in', limit: '6/fan_in' },
+  glorot: { scale: 1, mode: 'fan_avg', label: 'Glorot', variance: '2/(fan_in + fan_out)', limit: '6/(fan_in + fan_out)' },
+} as const satisfies Record<string, { scale: number; mode: FanMode; label: string; variance: string; limit: string }>;
+export type PresetName = keyof typeof PRESETS;
 
 /** Recommended gain γ per activation (PyTorch's calculate_gain conventions). */
 export function recommendedGain(activation: string, negativeSlope = 0.01): number {

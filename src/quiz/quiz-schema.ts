@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { describeIssue } from '../engine/exercise-schema';
+import { describeIssue, type SpecIssue } from '../engine/exercise-schema';
 import { ArithmeticError, evaluate } from './arithmetic';
 import { describeTolerance, withinTolerance } from './answers';
 
@@ -125,8 +125,12 @@ export function numericTarget(q: NumericQuestion): number {
 }
 
 export class QuizSpecError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  /** The same problems as `issues`, one line each: "field: message". */
+  readonly problems: string[];
+  constructor(readonly file: string, readonly issues: SpecIssue[]) {
+    const problems = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message));
     super(`${file}: invalid quiz\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
     this.name = 'QuizSpecError';
   }
 }
@@ -137,9 +141,11 @@ export function parseQuizYaml(text: string, file: string): QuizFile {
   try {
     data = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new QuizSpecError(file, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+    throw new QuizSpecError(file, [{ message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
   }
   const result = quizFileSchema.safeParse(data);
-  if (!result.success) throw new QuizSpecError(file, result.error.issues.flatMap((issue) => describeIssue(issue)));
+  if (!result.success) {
+    throw new QuizSpecError(file, result.error.issues.flatMap((issue) => describeIssue(issue)));
+  }
   return result.data;
 }

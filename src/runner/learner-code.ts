@@ -16,6 +16,7 @@ const LEARNER_KINDS: Record<LearnerErrorKind, RunErrorKind> = {
   length: 'invalid-weights',
   'non-finite': 'invalid-weights',
   async: 'invalid-weights',
+  memory: 'memory',
 };
 
 /** The runner's kind for an engine LearnerError kind or any thrown value; memory failures win. */

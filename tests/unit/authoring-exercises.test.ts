@@ -34,7 +34,7 @@ describe('check:content on broken exercises', () => {
   it('fails a reference solution that does not pass, with the grader\'s verdict', () => {
     expect(linesFor('solution-fails')).toEqual([
       expect.stringMatching(
-        /^exercises\/solution-fails\/solution\.ts: the reference solution must pass, but: layer 1 \(dense1\): all 32 units got identical weights/,
+        /^exercises\/solution-fails\/solution\.ts: layer 1: the reference solution must pass, but: layer 1 \(dense1\): all 32 units got identical weights/,
       ),
     ]);
   });
@@ -46,7 +46,7 @@ describe('check:content on broken exercises', () => {
   it('fails a wrong answer whose message lacks its expected text, quoting the message it got', () => {
     expect(linesFor('wrong-message')).toEqual([
       expect.stringMatching(
-        /^exercises\/wrong-message\/wrong\/lecun\.ts: fails as it should, but the message does not contain "exploding": layer \d+ \(dense\d+\): Var\(y\) = [\d.e+-]+, vanishing/,
+        /^exercises\/wrong-message\/wrong\/lecun\.ts: layer (\d+): fails as it should, but the message does not contain "exploding": layer \1 \(dense\1\): Var\(y\) = [\d.e+-]+, vanishing/,
       ),
     ]);
   });
@@ -66,7 +66,7 @@ describe('check:content on broken exercises', () => {
   });
 
   it('reports an id that differs from the folder name', () => {
-    expect(linesFor('id-mismatch')).toEqual([expect.stringMatching(/^exercises\/id-mismatch\/exercise\.json: id: "id-mismatched" .*"id-mismatch"/)]);
+    expect(linesFor('id-mismatch')).toEqual([expect.stringMatching(/^exercises\/id-mismatch\/exercise\.json: field `id`: "id-mismatched" .*"id-mismatch"/)]);
   });
 
   it('reports a formula in task.md that KaTeX cannot render, with its line', () => {

@@ -32,6 +32,7 @@ describe('check:content on a broken lesson', () => {
       'content/lessons/06-unquoted-colon.mdx: line 2:19: frontmatter is not valid YAML: bad indentation of a mapping entry (a value that contains ": " needs double quotes)',
       'content/lessons/07-literal-braces.mdx: line 10: {1, 2} is run as JavaScript and shows only its value; for literal braces write \\{ and \\}, or put the text in $…$ or `…`',
       'content/lessons/08-same-order.mdx: frontmatter field `order`: 1 is also the order of content/lessons/01-missing-fields.mdx; each lesson needs its own number',
+      'content/lessons/09-misspelt-field.mdx: frontmatter field `descripton`: unknown field; did you mean `description`?',
     ]);
   });
 
@@ -50,6 +51,6 @@ describe('check:content on a broken lesson', () => {
       stderr: expect.stringContaining('content/lessons/01-missing-fields.mdx: frontmatter field `minutes`: expected number, found string'),
     });
     const error = await run.catch((e: { stderr: string }) => e);
-    expect(error.stderr).toMatch(/check:content: 12 problem\(s\) in .*broken-lesson/);
+    expect(error.stderr).toMatch(/check:content: 13 problem\(s\) in .*broken-lesson/);
   }, 30_000);
 });

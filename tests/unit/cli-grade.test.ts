@@ -39,16 +39,20 @@ describe('grade CLI', () => {
     expect(stdout).toMatch(/\nFAIL: layer 1 \(dense1\): your weights' std is 0\.031\d, 50 % below the target 0\.0625 \(LeCun normal: √\(1\/fan_in\), with fan_in 256, fan_out 256\)\. As a result, layer 1 \(dense1\): Var\(y\) = 0\.2\d+, vanishing/);
   });
 
-  it('--json prints passed, backend and per-layer forward/backward variances', async () => {
+  it('--json prints the status, backend, one test per check and per-layer forward/backward variances', async () => {
     const { code, stdout } = await grade('lecun-tanh', 'exercises/lecun-tanh/wrong/he.ts', '--json', '--seed', '3');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.passed).toBe(false);
+    expect(report.version).toBe(1);
+    expect(report.status).toBe('fail');
     expect(report.backend).toBe('wasm');
-    expect(report.message).toMatch(/exploding/);
-    const layers = report.networks[0].layers;
+    expect(report.message).toMatch(/^layer 1 \(dense1\): your weights' std is 0\.08\d+, 4\d % above the target 0\.0625 .*As a result, layer \d+ \(dense\d+\): Var\(y\) = 0\.[4-7]\d*, too large: /);
+    const [submission] = report.submissions;
+    expect(submission.status).toBe('fail');
+    expect(submission.tests.find((t: { name: string }) => t.name === 'weights')).toMatchObject({ status: 'fail', layer: 1 });
+    const layers = submission.networks[0].layers;
     expect(layers).toHaveLength(30);
-    expect(report.networks[0].seed).toBe(3);
+    expect(submission.networks[0].seed).toBe(3);
     for (const layer of layers) {
       expect(layer.forwardVar).toBeGreaterThan(0);
       expect(layer.backwardVar).toBeGreaterThan(0);
@@ -58,7 +62,7 @@ describe('grade CLI', () => {
   it('bad input exits 2 with a message: usage, unknown exercise, missing file, syntax error', async () => {
     const usage = await grade('lecun-tanh');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/usage: npm run grade -- <exercise-id> <file.ts>/);
+    expect(usage.stderr).toMatch(/usage: npm run grade -- <exercise-id> <file.ts \| folder>/);
     const unknown = await grade('no-such', 'x.ts');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown exercise "no-such"; known: .*lecun-tanh/);
@@ -71,5 +75,21 @@ describe('grade CLI', () => {
     const syntax = await grade('lecun-tanh', broken);
     expect(syntax.code).toBe(2);
     expect(syntax.stdout).toMatch(/FAIL: .*broken\.ts:2:15: ',' expected/);
+  });
+
+  it('a file with a type error only (valid JavaScript) does not run, as in the editor: exit 2, file:line:col', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'initlab-cli-'));
+    const typed = path.join(dir, 'typed.ts');
+    // Runs fine as JavaScript (the std is right), but `fanIn` is a number: the editor blocks Run on this.
+    await writeFile(typed, [
+      'export default function init(layer: LayerInfo, { random }: InitTools): Weights {',
+      '  const fans: string = layer.fanIn;',
+      '  return random.normal(layer.shape, 0, Math.sqrt(1 / Number(fans)));',
+      '}',
+      '',
+    ].join('\n'));
+    const result = await grade('lecun-tanh', typed);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/FAIL: .*typed\.ts:2:9: Type 'number' is not assignable to type 'string'\./);
   });
 });

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
 import { compileLearnerSource, CompileError } from '../../src/cli/compile';
 import { EXERCISES_DIR, listExerciseIds, readExerciseFolder } from '../../src/cli/exercise-files';
-import { nodeAnswerGrader } from '../../src/cli/grade-answer';
+import { nodeAnswerGrader } from '../../src/cli/grader-pool';
 import {
   checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise, type AnswerGrader,
 } from '../../src/engine/index';
@@ -60,7 +60,7 @@ describe.each(SHIPPED)('exercise %s', (id) => {
   }
 });
 
-it('the worker-thread grader agrees on lecun-tanh', async () => {
+it('the Node grader (grader threads, each file in its own learner realm) agrees on lecun-tanh', async () => {
   const report = await checkExercise(await readExerciseFolder(EXERCISES_DIR + 'lecun-tanh'), nodeAnswerGrader());
   expect(report.answers.filter((a) => !a.ok).map((a) => a.problem)).toEqual([]);
 });
@@ -77,29 +77,30 @@ describe('checkExercise reports a broken folder', () => {
     delete (files as Record<string, string>)['task.md'];
     const report = await checkExercise({ dir: 'exercises/lecun-tanh', files }, async () => ({ passed: false, message: 'x' }));
     expect(report.ok).toBe(false);
+    const spec_ = 'exercises/lecun-tanh/exercise.json';
     expect(report.problems).toEqual([
-      'exercises/lecun-tanh/task.md: missing',
-      'exercises/lecun-tanh/exercise.json: id: "lecun-tanh-2" must equal the folder name "lecun-tanh"',
-      'exercises/lecun-tanh/exercise.json: wrongAnswers: wrong/extra.ts exists but is not listed',
-      'exercises/lecun-tanh/exercise.json: wrongAnswers: wrong/missing.ts does not exist',
+      { file: 'exercises/lecun-tanh/task.md', message: 'missing' },
+      { file: spec_, field: 'id', message: '"lecun-tanh-2" must equal the folder name "lecun-tanh"' },
+      { file: spec_, field: 'wrongAnswers', message: 'wrong/extra.ts exists but is not listed' },
+      { file: spec_, field: 'wrongAnswers', message: 'wrong/missing.ts does not exist' },
     ]);
   });
 
   it('a solution that fails, a wrong answer that passes, a wrong answer failing with another message', async () => {
     const folder = await good();
-    const verdicts: Record<string, { passed: boolean; message: string }> = {
-      'solution.ts': { passed: false, message: 'layer 1: no' },
+    const verdicts: Record<string, Awaited<ReturnType<AnswerGrader>>> = {
+      'solution.ts': { passed: false, message: 'layer 1: no', error: { kind: 'threw', layer: 1 } },
       'starter.ts': { passed: false, message: 'whatever' },
       'wrong/std-one.ts': { passed: true, message: 'Passed.' },
-      'wrong/he.ts': { passed: false, message: 'layer 3: vanishing' },
+      'wrong/he.ts': { passed: false, message: 'layer 3: vanishing', verdicts: [{ passed: false, message: 'layer 3: vanishing', firstBadLayer: 3, details: [] }] },
       'wrong/too-small.ts': { passed: false, message: 'layer 1 (dense1): Var(y) = 0.25, vanishing' },
     };
     const report = await checkExercise(folder, async (_e, _s, file) => verdicts[file.replace('exercises/lecun-tanh/', '')]);
     expect(report.answers.map((a) => a.problem ?? 'ok')).toEqual([
-      'exercises/lecun-tanh/solution.ts: the reference solution must pass, but: layer 1: no',
+      { file: 'exercises/lecun-tanh/solution.ts', layer: 1, message: 'the reference solution must pass, but: layer 1: no' },
       'ok',
-      'exercises/lecun-tanh/wrong/std-one.ts: must fail, but passed: Passed.',
-      'exercises/lecun-tanh/wrong/he.ts: fails as it should, but the message does not contain "exploding": layer 3: vanishing',
+      { file: 'exercises/lecun-tanh/wrong/std-one.ts', message: 'must fail, but passed: Passed.' },
+      { file: 'exercises/lecun-tanh/wrong/he.ts', layer: 3, message: 'fails as it should, but the message does not contain "above the target": layer 3: vanishing' },
       'ok',
     ]);
   });

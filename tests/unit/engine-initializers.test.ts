@@ -4,7 +4,8 @@
  * 3 for normal, 1.8 for uniform), the mean to ±6 σ/√n, bounds exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveInitializer, sampleInitializer, type InitializerRef } from '../../src/engine/initializers';
+import { initializerLabel, resolveInitializer, sampleInitializer, type InitializerRef } from '../../src/engine/initializers';
+import { INIT_LABELS } from '../../src/components/widgets/lib/initializers';
 import { createRandom } from '../../src/engine/random';
 import { computeFans, TRUNCATED_NORMAL_STD_CORRECTION } from '../../src/engine/variance-scaling';
 
@@ -137,4 +138,30 @@ describe('orthogonal', () => {
 
 it('names the unknown initializer and lists the known ones', () => {
   expect(() => resolveInitializer({ name: 'xavier' as 'he_normal' }, [2, 2])).toThrow(/unknown initializer "xavier"; known: zeros, ones/);
+});
+
+describe('initializerLabel: the one naming of the presets (grader messages), with the formula', () => {
+  it.each([
+    ['lecun_normal', 'LeCun normal: √(1/fan_in)'], ['lecun_uniform', 'LeCun uniform: a = √(3/fan_in)'],
+    ['he_normal', 'He normal: √(2/fan_in)'], ['he_uniform', 'He uniform: a = √(6/fan_in)'],
+    ['glorot_normal', 'Glorot normal: √(2/(fan_in + fan_out))'], ['glorot_uniform', 'Glorot uniform: a = √(6/(fan_in + fan_out))'],
+    ['alexnet_normal', 'AlexNet: N(0, 0.01²)'], ['orthogonal', 'orthogonal'],
+  ] as const)('%s → %s', (name, text) => {
+    expect(initializerLabel({ name })).toBe(text);
+  });
+
+  it('names the gain, and each formula is the one the preset resolves to', () => {
+    expect(initializerLabel({ name: 'lecun_normal', gain: 5 / 3 }, (g) => g.toFixed(2))).toBe('LeCun normal: √(1/fan_in) × gain 1.67');
+    // fan_in 300, fan_out 100: the printed formulas, evaluated by hand.
+    expect(resolveInitializer({ name: 'he_uniform' }, [300, 100])).toMatchObject({ high: Math.sqrt(6 / 300) });
+    expect(resolveInitializer({ name: 'glorot_uniform' }, [300, 100])).toMatchObject({ high: Math.sqrt(6 / 400) });
+    expect(resolveInitializer({ name: 'glorot_normal' }, [300, 100]).std).toBeCloseTo(Math.sqrt(2 / 400), 15);
+    expect(resolveInitializer({ name: 'lecun_uniform' }, [300, 100])).toMatchObject({ high: Math.sqrt(3 / 300) });
+  });
+
+  it('the widgets label the same presets the same way', () => {
+    expect(INIT_LABELS).toEqual({
+      he: 'He: Var[w] = 2/fan_in', lecun: 'LeCun: Var[w] = 1/fan_in', glorot: 'Glorot: Var[w] = 2/(fan_in + fan_out)', normal: 'N(0, σ²), fixed σ',
+    });
+  });
 });

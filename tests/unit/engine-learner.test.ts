@@ -6,10 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
-import { compileLearnerSource, CompileError } from '../../src/cli/compile';
-import { gradeAnswer } from '../../src/cli/grade-answer';
+import { compileLearnerSource, CompileError, transpileLearnerSource } from '../../src/cli/compile';
+import { gradeSource } from '../../src/cli/grade-source';
 import { loadExercise } from '../../src/cli/exercise-files';
-import { evaluateInitializerModule, LearnerError, mlp, runLab, type LearnerInitializer } from '../../src/engine/index';
+import {
+  evaluateInitializerModule, gradeSubmission, initializeWeights, LearnerError, mlp, parseExercise, resolveNetwork, runLab,
+  type LearnerInitializer, type LearnerSource,
+} from '../../src/engine/index';
 
 beforeAll(async () => {
   await setupBackend();
@@ -108,7 +111,7 @@ describe('what the initializer returns', () => {
 });
 
 describe('loading a learner file', () => {
-  const load = (source: string) => evaluateInitializerModule(compileLearnerSource(source, 'answer.ts'), 'answer.ts', tf);
+  const load = (source: string) => evaluateInitializerModule(transpileLearnerSource(source, 'answer.ts'), 'answer.ts', tf);
 
   it('finds export default and export function init', () => {
     expect(typeof load('export default function init(layer: LayerInfo) { return []; }')).toBe('function');
@@ -132,7 +135,7 @@ describe('loading a learner file', () => {
   });
 });
 
-describe('time limit (worker thread)', () => {
+describe('time limit (the learner realm runs in its own worker thread)', () => {
   it('stops an endless loop and names the layer it was filling', async () => {
     const exercise = await loadExercise('lecun-tanh');
     const source = `export default function init(layer: LayerInfo, { random }: InitTools): Weights {
@@ -140,10 +143,77 @@ describe('time limit (worker thread)', () => {
       return random.normal(layer.shape, 0, Math.sqrt(1 / layer.fanIn));
     }`;
     const started = Date.now();
-    const outcome = await gradeAnswer(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
+    const outcome = await gradeSource(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
     expect(outcome.passed).toBe(false);
-    expect(outcome.error).toEqual({ kind: 'timeout', layer: 3 });
-    expect(outcome.message).toBe('layer 3 (dense3): your initializer did not return within the time limit of 1.5 s (an endless loop?)');
+    expect(outcome.error).toEqual({ kind: 'timeout', layer: 3, network: 0 });
+    expect(outcome.message).toBe('your initializer was still working on layer 3 (dense3) after 1.5 s: too slow, or an endless loop');
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe('gradeSubmission never trusts what comes back from a learner realm', () => {
+  const tanh = (depth = 3) => parseExercise({
+    id: 'tiny', title: 't', lesson: 'lessons/x', summary: 's', timeLimitMs: 1000, hints: [], wrongAnswers: [],
+    networks: [{ preset: 'mlp', depth, width: 8, activation: 'tanh', inputSize: 8 }],
+    criteria: { batch: 16, reference: { name: 'lecun_normal' }, forward: {} },
+  }, 'tiny');
+  const good = (size: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(i * 12.9898) * Math.sqrt(3 / 8));
+  /** A realm that sends what `messages(layer)` says for each layer, after learner-ready. */
+  const realm = (messages: (layer: number) => unknown[]): LearnerSource => function* (job) {
+    yield { type: 'learner-ready' };
+    for (const layer of job.networks[0].layers) yield* messages(layer.index);
+    yield { type: 'learner-done' };
+  };
+  const weights = (layer: number, values: unknown) => ({ type: 'weights', network: 0, layer, values });
+
+  it('a wrong length, NaN, or a plain array posing as weights are the learner\'s errors, naming the layer', async () => {
+    const short = await gradeSubmission(tanh(), realm((l) => [weights(l, l === 2 ? new Float32Array(63) : good(64))]));
+    expect(short.message).toBe('layer 2 (dense2): 63 weights came back; expected 64 values (shape [8, 8])');
+    expect(short.checks.at(-1)).toEqual({ name: 'initializer', status: 'error', message: short.message, layer: 2 });
+    const nan = good(64);
+    nan[5] = NaN;
+    const withNaN = await gradeSubmission(tanh(), realm((l) => [weights(l, l === 3 ? nan : good(64))]));
+    expect(withNaN.message).toBe('layer 3 (dense3): the weights contain 1 NaN (first at entry 5); every weight must be a finite number');
+    // A plain array is not a Float32Array: parseFromLearner drops the message as not part of the protocol.
+    const plain = await gradeSubmission(tanh(), realm((l) => [weights(l, Array.from(good(64)))]));
+    expect(plain.passed).toBe(false);
+    expect(plain.message).toMatch(/not part of the protocol/);
+  });
+
+  it('weights out of order, or a "done" before the last layer, fail instead of being graded', async () => {
+    const swapped = await gradeSubmission(tanh(), realm((l) => [weights(l === 1 ? 2 : l, good(64))]));
+    expect(swapped.message).toBe("the learner's realm sent the weights of network 1, layer 2 where layer 1 (dense1) was due");
+    const early: LearnerSource = function* () {
+      yield { type: 'learner-ready' };
+      yield weights(1, good(64));
+      yield { type: 'learner-done' };
+    };
+    expect((await gradeSubmission(tanh(), early)).message).toBe("the learner's realm finished without the weights of layer 2 (dense2)");
+  });
+
+  it('the grader keeps the clock: a realm that stops answering is closed and the time-out names its layer', async () => {
+    let closed = false;
+    const stuck: LearnerSource = () => {
+      const queue: unknown[] = [{ type: 'learner-ready' }, { type: 'layer-start', network: 0, layer: 1 }, weights(1, good(64)), { type: 'layer-start', network: 0, layer: 2 }];
+      const iterator: AsyncIterableIterator<unknown> = {
+        [Symbol.asyncIterator]: () => iterator,
+        next: () => (queue.length ? Promise.resolve({ done: false, value: queue.shift() }) : new Promise<IteratorResult<unknown>>(() => {})),
+        return: () => { closed = true; return Promise.resolve({ done: true, value: undefined }); },
+      };
+      return iterator;
+    };
+    const report = await gradeSubmission(tanh(), stuck, { timeLimitMs: 300 });
+    expect(report.message).toBe('your initializer was still working on layer 2 (dense2) after 0.3 s: too slow, or an endless loop');
+    expect(report.error).toEqual({ kind: 'timeout', layer: 2, network: 0 });
+    expect(closed).toBe(true);
+  });
+
+  it('valid weights from the realm are graded like the same weights drawn in-process', async () => {
+    const exercise = tanh();
+    const reference = await gradeSubmission(exercise, { name: 'lecun_normal' });
+    const drawn = initializeWeights(resolveNetwork(exercise.networks[0]), { name: 'lecun_normal' }, exercise.criteria.seed);
+    const viaRealm = await gradeSubmission(exercise, realm((l) => [weights(l, new Float32Array(drawn[l - 1]))]));
+    expect(viaRealm.passed).toBe(true);
+    expect(viaRealm.results[0].layers.map((l) => l.forward.preVar)).toEqual(reference.results[0].layers.map((l) => l.forward.preVar));
   });
 });

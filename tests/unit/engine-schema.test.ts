@@ -56,7 +56,7 @@ describe('parseExercise', () => {
   it('rejects unknown fields and bad networks, naming the network', () => {
     expect(problems({ ...valid(), colour: 'red' })).toEqual([expect.stringMatching(/colour/)]);
     expect(problems({ ...valid(), networks: [{ preset: 'mlp', activation: 'relu' }] })).toEqual([
-      expect.stringMatching(/^networks\[0\]: .*an mlp needs either "widths" or both "depth" and "width"|^networks\[0\]/),
+      'networks[0]: an mlp needs either "widths" or both "depth" and "width"',
     ]);
     expect(problems({ ...valid(), networks: [{ name: 'n', input: [4], layers: [{ kind: 'dense', units: 5, activation: 'relu', residual: true }] }] })).toEqual([
       'networks[0]: n, layer 1 (dense1): a residual dense layer needs input width = units, got 4 → 5',

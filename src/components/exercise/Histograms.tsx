@@ -3,6 +3,7 @@
  * layer the grader flagged, and evenly spaced ones between). Plain SVG, one per layer.
  */
 import type { LayerStats } from '../../engine/types';
+import { formatNumber } from '../../engine/format';
 
 const MAX_PANELS = 12;
 
@@ -21,13 +22,6 @@ export function layersToShow(layers: LayerStats[], flagged?: number): LayerStats
     wanted.add(flagged);
   }
   return sorted.filter((l) => wanted.has(l.index));
-}
-
-function formatEdge(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e4 || abs < 1e-2)) return value.toExponential(1).replace('e+', 'e');
-  return value.toPrecision(2);
 }
 
 export function Histograms({ layers, flagged, network }: { layers: LayerStats[]; flagged?: number; network: string }) {
@@ -58,7 +52,7 @@ function HistogramPanel({ layer }: { layer: LayerStats }) {
   const barWidth = counts.length ? width / counts.length : width;
   const label = overflow
     ? `Layer ${layer.index}: values overflowed float32`
-    : `Layer ${layer.index}: pre-activations from ${formatEdge(histogram.min)} to ${formatEdge(histogram.max)}, variance ${formatEdge(preVar)}`;
+    : `Layer ${layer.index}: pre-activations from ${formatNumber(histogram.min, 2)} to ${formatNumber(histogram.max, 2)}, variance ${formatNumber(preVar, 2)}`;
   return (
     <div class="exercise-histogram">
       <span class="exercise-histogram-title">Layer {layer.index}</span>
@@ -75,7 +69,7 @@ function HistogramPanel({ layer }: { layer: LayerStats }) {
         </svg>
       )}
       <span class="exercise-histogram-range" aria-hidden="true">
-        {overflow ? '' : `${formatEdge(histogram.min)} … ${formatEdge(histogram.max)}`}
+        {overflow ? '' : `${formatNumber(histogram.min, 2)} … ${formatNumber(histogram.max, 2)}`}
       </span>
     </div>
   );

@@ -10,7 +10,8 @@ import type { BackendReport } from '../../runner/protocol';
 import type { RunPhase, StreamedNetworks } from './ExerciseIsland';
 import { VariancePlot } from './VariancePlot';
 import { Histograms } from './Histograms';
-import { allowedBands, describeBackend, formatNumber, networkLayerCount, seriesOf } from './results-model';
+import { formatNumber } from '../../engine/format';
+import { allowedBands, describeBackend, networkLayerCount, seriesOf } from './results-model';
 
 interface ResultsPanelProps {
   spec: Exercise;

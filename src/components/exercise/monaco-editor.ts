@@ -10,6 +10,7 @@ import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
 import learnerGlobals from '../../engine/learner-globals.d.ts?raw';
+import { LEARNER_COMPILER_OPTIONS } from '../../engine/learner-compiler-options';
 // Monaco's ESM modules import their CSS, but Astro drops CSS reached only through a dynamic import,
 // so the whole stylesheet (its icon font inlined) is linked here, when the editor loads.
 import monacoCssUrl from '/node_modules/monaco-editor/min/vs/editor/editor.main.css?url';
@@ -47,19 +48,7 @@ let languageConfigured: Promise<void> | null = null;
 /** Compiler options and type definitions, set once per page. */
 function configureTypeScript(): Promise<void> {
   languageConfigured ??= (async () => {
-    ts.typescriptDefaults.setCompilerOptions({
-      target: ts.ScriptTarget.ES2020,
-      module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.NodeJs,
-      lib: ['es2020', 'dom'],
-      strict: true,
-      noImplicitAny: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      noEmitOnError: false,
-      allowNonTsExtensions: true,
-      isolatedModules: false,
-    });
+    ts.typescriptDefaults.setCompilerOptions({ ...LEARNER_COMPILER_OPTIONS, lib: [...LEARNER_COMPILER_OPTIONS.lib] });
     ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
     // TF.js's declarations (≈ 1 MB, one lazily loaded chunk) under the path Node resolution looks for,
     // so `typeof import('@tensorflow/tfjs-core')` in the learner globals resolves and `tf.` completes.

@@ -57,14 +57,6 @@ export function allowedBands(spec: Exercise, networkIndex: number, learner: Laye
   return { forward: toBand(bands.forward), backward: toBand(bands.backward) };
 }
 
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '−∞' : 'NaN';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e4 || abs < 1e-3) return value.toExponential(2).replace('e+', 'e');
-  return value.toPrecision(3);
-}
-
 /** "Ran on WASM (…). Not used: WebGPU: navigator.gpu has no adapter." (or "Will run on …" before a run). */
 export function describeBackend(
   report: Pick<BackendReport, 'name' | 'details' | 'tried'>,

@@ -5,8 +5,9 @@
 import { useMemo, useState } from 'preact/hooks';
 import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
 import { DataTable, Slider, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 import { ALEXNET_WEIGHT_LAYERS, alexnetForwardVariance } from './lib/alexnet-variance';
+import { INIT_LABELS } from './lib/initializers';
 
 export interface AlexNetVarianceWidgetProps {
   defaultSigma?: number;
@@ -47,7 +48,7 @@ export default function AlexNetVarianceWidget({ defaultSigma = 0.01 }: AlexNetVa
           series: [
             {},
             { label: `N(0, σ²), σ = fixed`, stroke: colors.series[1], width: 2, points: { show: true, size: 6 } },
-            { label: 'He: Var[w] = 2/fan_in', stroke: colors.series[0], width: 2, points: { show: true, size: 6 } },
+            { label: INIT_LABELS.he, stroke: colors.series[0], width: 2, points: { show: true, size: 6 } },
           ],
         })}
       />

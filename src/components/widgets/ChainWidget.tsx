@@ -7,7 +7,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import UPlotChart, { forLogScale, logAxis, layerAxis } from './lib/UPlotChart';
 import { DataTable, Slider, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 
 export interface ChainWidgetProps {
   defaultC?: number;

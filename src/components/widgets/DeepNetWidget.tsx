@@ -6,9 +6,11 @@
 import { useState } from 'preact/hooks';
 import { meanFieldTheory, runMiniMlp } from '~/engine/mini-mlp';
 import { recommendedGain } from '~/engine/variance-scaling';
+import { ACTIVATION_LABELS } from '~/engine/activations';
+import { LEAKY_RELU_SLOPE } from '~/engine/networks';
 import UPlotChart, { forLogScale, logAxis, layerAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, Toggle, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 import { INIT_LABELS, initStd, type InitChoice } from './lib/initializers';
 import { useFrameResult } from './lib/useFrameResult';
 
@@ -35,10 +37,10 @@ const FLOAT32_MAX = 3.4e38;
 const FLOAT32_MIN = 1e-45;
 
 const ACTIVATION_OPTIONS: { value: DeepNetActivation; label: string }[] = [
-  { value: 'relu', label: 'ReLU' },
-  { value: 'leaky_relu', label: 'leaky ReLU (slope 0.01)' },
-  { value: 'tanh', label: 'tanh' },
-  { value: 'linear', label: 'linear (none)' },
+  { value: 'relu', label: ACTIVATION_LABELS.relu },
+  { value: 'leaky_relu', label: `${ACTIVATION_LABELS.leaky_relu} (slope ${LEAKY_RELU_SLOPE})` },
+  { value: 'tanh', label: ACTIVATION_LABELS.tanh },
+  { value: 'linear', label: `${ACTIVATION_LABELS.linear} (none)` },
 ];
 const WIDTH_OPTIONS = ['16', '32', '64', '128'] as const;
 

@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import { runMiniMlp } from '~/engine/mini-mlp';
 import UPlotChart, { layerAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 import { histogram } from './lib/histogram';
 import { INIT_LABELS, initStd } from './lib/initializers';
 import { useFrameResult } from './lib/useFrameResult';

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import { createRandom } from '~/engine/random';
 import UPlotChart from './lib/UPlotChart';
 import { DataTable, Slider, WidgetFrame } from './lib/controls';
-import { formatNumber } from './lib/format';
+import { formatNumber } from '~/engine/format';
 import { useFrameResult } from './lib/useFrameResult';
 
 export interface SumVarianceWidgetProps {

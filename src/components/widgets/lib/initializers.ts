@@ -2,14 +2,16 @@
  * The weight-std choices the widgets offer, built on the engine's VarianceScaling presets
  * (one formula, many names) so the widgets teach exactly what the exercises grade.
  */
-import { PRESETS, targetVariance } from '~/engine/variance-scaling';
+import { PRESETS, targetVariance, type PresetName } from '~/engine/variance-scaling';
 
-export type InitChoice = 'he' | 'lecun' | 'glorot' | 'normal';
+export type InitChoice = PresetName | 'normal';
+
+const presetLabel = ({ label, variance }: { label: string; variance: string }) => `${label}: Var[w] = ${variance}`;
 
 export const INIT_LABELS: Record<InitChoice, string> = {
-  he: 'He: Var[w] = 2/fan_in',
-  lecun: 'LeCun: Var[w] = 1/fan_in',
-  glorot: 'Glorot: Var[w] = 2/(fan_in + fan_out)',
+  he: presetLabel(PRESETS.he),
+  lecun: presetLabel(PRESETS.lecun),
+  glorot: presetLabel(PRESETS.glorot),
   normal: 'N(0, σ²), fixed σ',
 };
 
