@@ -25,7 +25,10 @@ export async function checkQuizzes(root: ContentRoot, pages: PageInfo[]): Promis
   // Where each quiz is shown.
   const shownBy = new Map<string, string[]>();
   for (const page of pages) {
-    const source = fs.readFileSync(path.join(root.root, page.file), 'utf8');
+    // Code (fenced blocks, inline spans) is blanked out, keeping line numbers: a guide that shows the syntax is not a use.
+    const source = fs
+      .readFileSync(path.join(root.root, page.file), 'utf8')
+      .replace(/```[\s\S]*?```|`[^`\n]*`/g, (code) => code.replace(/[^\n]/g, ' '));
     for (const match of source.matchAll(QUIZ_BLOCK)) {
       const name = match[1] ?? match[2];
       const line = source.slice(0, match.index).split('\n').length;
