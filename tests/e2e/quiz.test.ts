@@ -105,6 +105,8 @@ describe('quiz', () => {
     const counts = page.locator('.progress-summary__quizzes');
     await counts.waitFor();
     expect(await counts.textContent()).toBe(`2 of ${questionCount} quiz questions answered correctly.`);
-    expect(errors).toEqual([]);
+    // Lesson 1 also has an exercise, whose editor may still be loading when the test navigates away:
+    // those requests are cancelled by the navigation (ERR_ABORTED), which is not an error of the page.
+    expect(errors.filter((e) => !/net::ERR_ABORTED/.test(e))).toEqual([]);
   });
 });
