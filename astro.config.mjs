@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import rehypeKatexStrict from './src/markdown/rehype-katex-strict.mjs';
 import { COURSE_PARTS } from './src/site/course-parts.mjs';
+import { devContentReload, devRunnerWorkers, quizIndex } from './src/site/vite-plugins.mjs';
 
 const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
 
@@ -67,10 +68,14 @@ export default defineConfig({
       },
       sidebar: courseSidebar(),
       lastUpdated: false,
+      // Code blocks wrap long lines instead of scrolling: a scrolling block becomes an unnamed
+      // role="region" (Expressive Code's script), and two of them on a page break landmark-unique.
+      expressiveCode: { defaultProps: { wrap: true } },
     }),
     preact(),
   ],
   vite: {
+    plugins: [quizIndex(), devRunnerWorkers(), devContentReload()],
     // Lessons import components without extension (`~/components/widgets/AlexNetTable`), .astro ones too.
     resolve: {
       extensions: ['.mjs', '.js', '.mts', '.ts', '.jsx', '.tsx', '.json', '.astro'],

@@ -8,6 +8,7 @@ import { gradeExercise, type ExerciseReport } from './grading';
 import { checkLinks } from './links';
 import { checkPages } from './pages';
 import type { Problem } from './problems';
+import { checkQuizzes } from './quizzes';
 
 export interface CheckOptions {
   /** Only grade these exercise ids (every page and spec is still validated). */
@@ -34,6 +35,7 @@ export async function checkContent(root: ContentRoot, options: CheckOptions = {}
   const problems = [
     ...pageCheck.problems,
     ...checkLinks(root, pageCheck.pages, exercises.map((e) => ({ id: e.id, file: e.file, lesson: e.spec?.lesson }))),
+    ...(await checkQuizzes(root, pageCheck.pages)),
   ];
   for (const id of options.only ?? []) {
     if (!exercises.some((e) => e.id === id)) problems.push({ file: `exercises/${id}/`, message: '--only names no exercise folder' });

@@ -70,7 +70,7 @@ export async function loadExercises(root: ContentRoot): Promise<LoadedExercise[]
  * is reported as one problem line instead. Only used while nothing else runs (pages and tasks are read
  * one after another, before any grading starts).
  */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
+export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   const original = console.error;
   console.error = () => {};
   try {

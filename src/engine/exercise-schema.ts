@@ -227,7 +227,7 @@ export function parseExerciseJson(text: string, file: string): Exercise {
  * typo in an mlp's activation reads "networks[0].activation: Invalid option: expected one of …", not
  * "Invalid input".
  */
-function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): SpecIssue[] {
+export function describeIssue(issue: z.core.$ZodIssue, parentPath: PropertyKey[] = []): SpecIssue[] {
   const path = [...parentPath, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));

@@ -21,11 +21,24 @@ const exerciseEntrySchema = z
   })
   .strict();
 
+const quizEntrySchema = z
+  .object({
+    attempts: z.number().int().min(0),
+    correct: z.boolean(),
+    correctAt: isoTime.optional(),
+    lastAnswer: z.string().optional(),
+    lastAnsweredAt: isoTime.optional(),
+    revealed: z.boolean().optional(),
+  })
+  .strict();
+
 export const progressExportSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(1),
   exportedAt: isoTime,
   exercises: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'exercise ids are lower-case letters, digits and dashes'), exerciseEntrySchema),
+  /** Quiz questions by id; absent in files exported before quizzes existed. */
+  quizzes: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'question ids are lower-case letters, digits and dashes'), quizEntrySchema).optional(),
 });
 export type ProgressExport = z.infer<typeof progressExportSchema>;
 

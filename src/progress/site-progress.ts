@@ -5,6 +5,7 @@
  *   Export / Import of progress as a JSON file.
  * The lesson ↔ exercise map comes from exercises/*\/exercise.json at build time.
  */
+import QUIZ_QUESTIONS from 'virtual:initlab/quiz-questions';
 import { browserProgressStore, type ExerciseProgress, type ProgressStore } from './store';
 
 const lessonOf = import.meta.glob('/exercises/*/exercise.json', { eager: true, import: 'lesson' }) as Record<string, string>;
@@ -81,6 +82,16 @@ export function renderSummary(store: ProgressStore, container: HTMLElement): voi
       (passed + attempted === 0 ? ' Your progress and code are saved in this browser as you work.' : '')
     : 'There are no exercises in this build yet.';
 
+  const quizProgress = store.allQuizProgress();
+  const quizCorrect = QUIZ_QUESTIONS.filter((q) => quizProgress[q.id]?.correct).length;
+  const quizAttempted = QUIZ_QUESTIONS.filter((q) => quizProgress[q.id] && !quizProgress[q.id].correct && quizProgress[q.id].attempts > 0).length;
+  const quizCounts = document.createElement('p');
+  quizCounts.className = 'progress-summary__counts progress-summary__quizzes';
+  quizCounts.textContent = QUIZ_QUESTIONS.length
+    ? `${quizCorrect} of ${QUIZ_QUESTIONS.length} quiz question${QUIZ_QUESTIONS.length === 1 ? '' : 's'} answered correctly` +
+      (quizAttempted ? `, ${quizAttempted} attempted but not answered correctly yet.` : '.')
+    : '';
+
   const list = document.createElement('ul');
   list.className = 'progress-summary__list';
   for (const exercise of EXERCISES) {
@@ -146,7 +157,9 @@ export function renderSummary(store: ProgressStore, container: HTMLElement): voi
       const again = container.querySelector<HTMLElement>('.progress-summary__message')!;
       again.dataset.tone = 'ok';
       again.textContent =
-        `Imported ${summary.exercises} exercise${summary.exercises === 1 ? '' : 's'} from ${file.name}` +
+        `Imported ${summary.exercises} exercise${summary.exercises === 1 ? '' : 's'}` +
+        (summary.questions ? ` and ${summary.questions} quiz question${summary.questions === 1 ? '' : 's'}` : '') +
+        ` from ${file.name}` +
         (summary.codeRestored ? `; restored saved code for ${summary.codeRestored}` : '') +
         (summary.codeKept ? `; kept the newer code already in this browser for ${summary.codeKept}` : '') +
         '.';
@@ -163,7 +176,7 @@ export function renderSummary(store: ProgressStore, container: HTMLElement): voi
   });
 
   container.setAttribute('aria-labelledby', heading.id);
-  container.append(heading, counts, list, actions, message);
+  container.append(heading, counts, ...(QUIZ_QUESTIONS.length ? [quizCounts] : []), list, actions, message);
 }
 
 function start() {

@@ -5,6 +5,7 @@
  * Two kinds of keys, so that a damaged progress record can never take the learner's code with it:
  *   initlab:code:<exerciseId>  → { v, code, savedAt }        (one per exercise)
  *   initlab:progress           → { v, exercises: { [id]: { status, attempts, ... } } }
+ *   initlab:quizzes            → { v, questions: { [questionId]: { attempts, correct, ... } } }
  *
  * Every record carries a schema version `v`. Older shapes are upgraded on read; data that cannot be
  * read at all is copied to an `initlab:backup:...` key before anything overwrites it.
@@ -16,6 +17,7 @@ const EXPORT_FORMAT = 'initlab-progress' satisfies ProgressExport['format'];
 
 const CODE_PREFIX = 'initlab:code:';
 const PROGRESS_KEY = 'initlab:progress';
+const QUIZ_KEY = 'initlab:quizzes';
 const BACKUP_PREFIX = 'initlab:backup:';
 
 /** The subset of the Web Storage API the store needs (so tests can pass an in-memory map). */
@@ -38,6 +40,36 @@ export interface ExerciseProgress {
   lastRunAt?: string;
   /** The verdict message of the latest run. */
   lastMessage?: string;
+}
+
+/** A quiz question's record: attempts, whether it was ever answered correctly, the latest answer. */
+export interface QuizProgress {
+  attempts: number;
+  /** True once any attempt was correct (a later wrong attempt does not undo it). */
+  correct: boolean;
+  /** ISO time of the first correct attempt. */
+  correctAt?: string;
+  /** What the learner gave last: the typed text, or the chosen option's number (1-based) as text. */
+  lastAnswer?: string;
+  /** ISO time of the latest attempt. */
+  lastAnsweredAt?: string;
+  /** True once the learner asked to see the answer. */
+  revealed?: boolean;
+}
+
+/** The stored shape of one quiz question's progress, checked by hand (no zod on every page). */
+export function isQuizProgress(value: unknown): value is QuizProgress {
+  if (!value || typeof value !== 'object') return false;
+  const p = value as Record<string, unknown>;
+  return (
+    Number.isInteger(p.attempts) &&
+    (p.attempts as number) >= 0 &&
+    typeof p.correct === 'boolean' &&
+    (p.correctAt === undefined || isIsoTime(p.correctAt)) &&
+    (p.lastAnswer === undefined || typeof p.lastAnswer === 'string') &&
+    (p.lastAnsweredAt === undefined || isIsoTime(p.lastAnsweredAt)) &&
+    (p.revealed === undefined || typeof p.revealed === 'boolean')
+  );
 }
 
 export interface SavedCode {
@@ -82,6 +114,8 @@ export interface ImportSummary {
   codeRestored: number;
   /** Exercises where the code on this device was newer and was kept (the file's copy went to a backup key). */
   codeKept: number;
+  /** Quiz questions in the file. */
+  questions: number;
 }
 
 export interface ProgressStore {
@@ -92,6 +126,12 @@ export interface ProgressStore {
   getProgress(exerciseId: string): ExerciseProgress | null;
   allProgress(): Record<string, ExerciseProgress>;
   recordRun(exerciseId: string, passed: boolean, message: string): ExerciseProgress;
+  getQuizProgress(questionId: string): QuizProgress | null;
+  allQuizProgress(): Record<string, QuizProgress>;
+  /** Records one checked answer to a quiz question. */
+  recordQuizAttempt(questionId: string, correct: boolean, answer: string): QuizProgress;
+  /** Records that the learner revealed the answer (after at least one attempt). */
+  recordQuizReveal(questionId: string): QuizProgress;
   exportProgress(): ProgressExport;
   /** Merges a validated export file (see parseProgressFile in progress-file.ts) into this browser's progress. */
   importProgress(file: ProgressExport): ImportSummary;
@@ -172,6 +212,44 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
     storage.setItem(PROGRESS_KEY, JSON.stringify({ v: STORAGE_SCHEMA_VERSION, exercises }));
   };
 
+  const readQuizzes = (): Record<string, QuizProgress> => {
+    const raw = storage.getItem(QUIZ_KEY);
+    if (raw === null) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = null;
+    }
+    const questions = parsed && typeof parsed === 'object' ? (parsed as { questions?: unknown }).questions : undefined;
+    if (!questions || typeof questions !== 'object' || Array.isArray(questions)) {
+      backup(QUIZ_KEY, raw);
+      storage.removeItem(QUIZ_KEY);
+      return {};
+    }
+    const result: Record<string, QuizProgress> = {};
+    let damaged = false;
+    for (const [id, entry] of Object.entries(questions)) {
+      if (isQuizProgress(entry)) result[id] = entry;
+      else damaged = true;
+    }
+    if (damaged) backup(QUIZ_KEY, raw);
+    return result;
+  };
+
+  const writeQuizzes = (questions: Record<string, QuizProgress>) => {
+    storage.setItem(QUIZ_KEY, JSON.stringify({ v: STORAGE_SCHEMA_VERSION, questions }));
+  };
+
+  const updateQuiz = (questionId: string, change: (previous: QuizProgress) => QuizProgress): QuizProgress => {
+    const all = readQuizzes();
+    const next = change(all[questionId] ?? { attempts: 0, correct: false });
+    all[questionId] = next;
+    writeQuizzes(all);
+    notify();
+    return next;
+  };
+
   const savedCodeIds = (): string[] => {
     const ids: string[] = [];
     for (let i = 0; i < storage.length; i++) {
@@ -218,6 +296,25 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       return next;
     },
 
+    getQuizProgress(questionId) {
+      return readQuizzes()[questionId] ?? null;
+    },
+
+    allQuizProgress: readQuizzes,
+
+    recordQuizAttempt(questionId, correct, answer) {
+      return updateQuiz(questionId, (previous) => {
+        const time = now().toISOString();
+        const next: QuizProgress = { ...previous, attempts: previous.attempts + 1, correct: previous.correct || correct, lastAnswer: answer, lastAnsweredAt: time };
+        if (correct && !previous.correctAt) next.correctAt = time;
+        return next;
+      });
+    },
+
+    recordQuizReveal(questionId) {
+      return updateQuiz(questionId, (previous) => ({ ...previous, revealed: true }));
+    },
+
     exportProgress() {
       const progress = readProgress();
       const ids = new Set([...Object.keys(progress), ...savedCodeIds()]);
@@ -228,12 +325,19 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
         const saved = readCode(id);
         exercises[id] = { ...entry, ...(saved ? { code: saved.code, codeSavedAt: saved.savedAt } : {}) };
       }
-      return { format: EXPORT_FORMAT, version: 1, exportedAt: now().toISOString(), exercises };
+      const quizzes = readQuizzes();
+      return {
+        format: EXPORT_FORMAT,
+        version: 1,
+        exportedAt: now().toISOString(),
+        exercises,
+        ...(Object.keys(quizzes).length ? { quizzes: Object.fromEntries(Object.entries(quizzes).filter(([id]) => EXERCISE_ID.test(id)).sort(([a], [b]) => a.localeCompare(b))) } : {}),
+      };
     },
 
     importProgress(file) {
       const all = readProgress();
-      const summary: ImportSummary = { exercises: 0, codeRestored: 0, codeKept: 0 };
+      const summary: ImportSummary = { exercises: 0, codeRestored: 0, codeKept: 0, questions: 0 };
       for (const [id, incoming] of Object.entries(file.exercises)) {
         summary.exercises++;
         const { code, codeSavedAt, ...entry } = incoming;
@@ -264,6 +368,12 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
         }
       }
       writeProgress(all);
+      const quizzes = readQuizzes();
+      for (const [id, incoming] of Object.entries(file.quizzes ?? {})) {
+        summary.questions++;
+        quizzes[id] = mergeQuizProgress(quizzes[id], incoming);
+      }
+      writeQuizzes(quizzes);
       notify();
       return summary;
     },
@@ -271,7 +381,7 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
     subscribe(listener) {
       listeners.add(listener);
       const onStorage = (event: StorageEvent) => {
-        if (event.key === null || event.key === PROGRESS_KEY) listener();
+        if (event.key === null || event.key === PROGRESS_KEY || event.key === QUIZ_KEY) listener();
       };
       const hasWindow = typeof window !== 'undefined';
       if (hasWindow) window.addEventListener('storage', onStorage);
@@ -281,6 +391,19 @@ export function createProgressStore(storage: KeyValueStorage, now: () => Date = 
       };
     },
   };
+}
+
+/** Merges two records of one question: correct if either is, the most attempts, the earliest success, the latest answer. */
+function mergeQuizProgress(local: QuizProgress | undefined, incoming: QuizProgress): QuizProgress {
+  if (!local) return { ...incoming };
+  const correctAt = [local.correctAt, incoming.correctAt].filter((t): t is string => !!t).sort()[0];
+  const latest = (incoming.lastAnsweredAt ?? '') > (local.lastAnsweredAt ?? '') ? incoming : local;
+  const merged: QuizProgress = { attempts: Math.max(local.attempts, incoming.attempts), correct: local.correct || incoming.correct };
+  if (correctAt) merged.correctAt = correctAt;
+  if (latest.lastAnswer !== undefined) merged.lastAnswer = latest.lastAnswer;
+  if (latest.lastAnsweredAt !== undefined) merged.lastAnsweredAt = latest.lastAnsweredAt;
+  if (local.revealed || incoming.revealed) merged.revealed = true;
+  return merged;
 }
 
 function pickLatestRun(a: ExerciseProgress | undefined, b: ExerciseProgress): Partial<ExerciseProgress> {

@@ -127,7 +127,7 @@ describe('export and import', () => {
 
     const second = createProgressStore(new MemoryStorage(), tick);
     const summary = second.importProgress(file);
-    expect(summary).toEqual({ exercises: 2, codeRestored: 1, codeKept: 0 });
+    expect(summary).toEqual({ exercises: 2, codeRestored: 1, codeKept: 0, questions: 0 });
     expect(second.getProgress('he-relu-50')).toMatchObject({ status: 'passed', attempts: 1 });
     expect(second.getProgress('lecun-tanh')).toMatchObject({ status: 'attempted', attempts: 1 });
     expect(second.loadCode('he-relu-50')?.code).toBe('solution code');

@@ -319,13 +319,16 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           type="button"
           class="exercise-button exercise-button--primary"
           onClick={() => {
+            if (busy) return;
             if (ready) void run();
             else {
               runWhenReady.current = true;
               setEditorWanted(true);
             }
           }}
-          disabled={!hydrated || busy || editorState === 'loading' || editorState === 'failed'}
+          // aria-disabled, not disabled, while a run is going: a disabled button drops keyboard focus to <body>.
+          disabled={!hydrated || editorState === 'loading' || editorState === 'failed'}
+          aria-disabled={busy ? 'true' : undefined}
           aria-keyshortcuts="Control+Enter Meta+Enter"
         >
           {phase.kind === 'running' ? 'Running…' : phase.kind === 'checking' ? 'Checking…' : 'Run'}
@@ -339,7 +342,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           class="exercise-button"
           onClick={() => setHintsShown((n) => Math.min(n + 1, hints.length))}
           disabled={!hydrated || hintsShown >= hints.length}
-          aria-controls={`${domId}-hints`}
+          aria-controls={hintsShown > 0 ? `${domId}-hints` : undefined}
         >
           {hints.length === 0 ? 'No hints' : hintsShown >= hints.length ? 'No more hints' : `Hint ${hintsShown + 1} of ${hints.length}`}
         </button>
@@ -348,7 +351,7 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           class={`exercise-button${failedRun ? ' exercise-button--suggest' : ''}`}
           onClick={askSolution}
           disabled={!hydrated || solutionShown}
-          aria-controls={`${domId}-solution`}
+          aria-controls={solutionShown ? `${domId}-solution` : undefined}
         >
           Show solution
         </button>

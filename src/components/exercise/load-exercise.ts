@@ -38,7 +38,8 @@ export function loadExercise(id: unknown, usedBy: string, exercisesRoot = defaul
     );
   }
   const key = path.join(exercisesRoot, id);
-  let loaded = cache.get(key);
+  // Under `astro dev` an author edits these files while the server runs (the page reloads on a change): read afresh.
+  let loaded = import.meta.env?.DEV ? undefined : cache.get(key);
   if (!loaded) {
     loaded = readExerciseFolder(exercisesRoot, id, usedBy);
     cache.set(key, loaded);
