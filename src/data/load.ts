@@ -2,9 +2,9 @@
  * Loads a shipped dataset by name, in Node (read from disk) and in the browser (the file bundled as an asset).
  * The bytes are validated by the engine (src/engine/datasets.ts), which names the file on any problem.
  */
-import { DatasetFileError, digitsDataset, spiralsDataset, type Dataset } from '../engine/datasets';
+import { DatasetFileError, datasetFromFile, digitsDataset, type Dataset, type DatasetFile, type DatasetName } from '../engine/datasets';
 
-export type DatasetName = 'digits' | 'spirals';
+export type { DatasetName };
 export const DATASET_NAMES: readonly DatasetName[] = ['digits', 'spirals'];
 export const DIGITS_FILE = 'src/data/digits.bin';
 
@@ -13,11 +13,20 @@ const cache = new Map<DatasetName, Promise<Dataset>>();
 export function loadDataset(name: DatasetName): Promise<Dataset> {
   let dataset = cache.get(name);
   if (!dataset) {
-    dataset = name === 'spirals' ? Promise.resolve(spiralsDataset()) : loadDigits(new URL('./digits.bin', import.meta.url));
+    dataset = readDatasetFile(name).then((file) => datasetFromFile(name, file));
     cache.set(name, dataset);
     dataset.catch(() => cache.delete(name));
   }
   return dataset;
+}
+
+/**
+ * The raw bytes of a dataset's shipped file (undefined for spirals, generated in code), unparsed: for a realm
+ * that cannot read the file itself (the browser's grader worker), which parses them with datasetFromFile.
+ */
+export async function readDatasetFile(name: DatasetName): Promise<DatasetFile | undefined> {
+  if (name === 'spirals') return undefined;
+  return { path: DIGITS_FILE, bytes: await readBytes(new URL('./digits.bin', import.meta.url), DIGITS_FILE) };
 }
 
 /** The digits from a file: URL (Node) or an http(s) URL (browser); `label` names the file in errors. */

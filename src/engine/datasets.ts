@@ -89,6 +89,25 @@ export function decodeDigits(bytes: Uint8Array, file: string): { pixels: Uint8Ar
   return { pixels, labels };
 }
 
+/** The datasets the course ships: digits from a file, spirals generated in code. */
+export type DatasetName = 'digits' | 'spirals';
+
+/** A shipped data file's bytes and its path (named in every error about it). */
+export interface DatasetFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A dataset by name: digits parsed and validated from its file (DatasetFileError names the file), spirals
+ * generated. Node reads the file, the page fetches it; the browser's grader worker gets it from the page.
+ */
+export function datasetFromFile(name: DatasetName, file: DatasetFile | undefined): Dataset {
+  if (name === 'spirals') return spiralsDataset();
+  if (!file) throw new Error(`the ${name} dataset's file was not loaded`);
+  return digitsDataset(file.bytes, file.path);
+}
+
 /** The fixed split: every fifth example (index ≡ 4 mod 5) is held out, 359 of 1,797; the other 1,438 train. */
 export function isHeldOut(index: number): boolean {
   return index % 5 === 4;

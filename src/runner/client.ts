@@ -28,7 +28,8 @@
  *   fast), and a worker that sends more than the page accepts is dropped.
  *
  * Isolation: the learner's code runs in a worker of its own (learner-worker.ts) that talks only to the
- * grader worker (worker.ts), which sends the page the verdict; see sandbox-frame.ts for the opaque-origin
+ * grader worker (worker.ts), which sends the page the verdict (and alone gets a training exercise's data
+ * file, which the page fetches for it); see sandbox-frame.ts for the opaque-origin
  * frame + CSP that hosts both, lockdown.ts and memory-budget.ts for the learner realm's guards.
  *
  * Parts: sandbox-host.ts (the frame and its workers), worker-pool.ts (backend selection, warm workers),
@@ -43,7 +44,10 @@ import {
   type RunEvent,
   type RunOutcome,
   type RunRequest,
+  type TrainingDataFile,
 } from './protocol';
+import { readDatasetFile } from '../data/load';
+import type { DatasetFile } from '../engine/datasets';
 import { WorkerPool } from './worker-pool';
 import { runAttempt } from './run-attempt';
 
@@ -96,6 +100,24 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     };
     if (pool.isDisposed) return finish({ status: 'error', error: { kind: 'runtime', message: 'This runner was disposed.' } });
 
+    // The grader worker cannot fetch (sandbox CSP): the page reads the train criterion's data file for it.
+    const dataset = request.exercise.criteria.train?.dataset;
+    let dataFile: DatasetFile | undefined;
+    if (dataset) {
+      let cancelled = false;
+      cancelActive = () => (cancelled = true);
+      try {
+        dataFile = await readDatasetFile(dataset);
+      } catch (error) {
+        if (!cancelled) return finish({ status: 'error', error: { kind: 'runtime', message: `The training data could not be loaded: ${error instanceof Error ? error.message : String(error)}` } });
+      }
+      cancelActive = null;
+      if (cancelled) return finish({ status: 'cancelled' });
+    }
+    // A copy per attempt: the buffer is transferred, and a retry on another backend needs it again.
+    const trainingData = (): TrainingDataFile | undefined =>
+      dataset && dataFile ? { name: dataset, path: dataFile.path, bytes: dataFile.bytes.slice().buffer } : undefined;
+
     let attemptChoice: BackendChoice = choice;
     const lostBefore: BackendAttempt[] = [];
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -125,6 +147,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
           for (const event of events) emit(event);
         },
         () => worker.frame.stopLearner(worker.id),
+        trainingData(),
       );
       cancelActive = controls.cancel;
       const result = await controls.finished;

@@ -5,3 +5,4 @@ export type { LayerStats, LabResult, Verdict } from '../engine/types';
 /** The exercise as the UI loaded it: exercise.json parsed by the engine's schema. */
 export type { Exercise as RunnableExercise } from '../engine/exercise-schema';
 export type { SubmissionCheck } from '../engine/submission';
+export type { DatasetName } from '../engine/datasets';

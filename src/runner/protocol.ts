@@ -9,7 +9,7 @@
  *
  * Everything here is plain structured-cloneable data.
  */
-import type { LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck } from './engine-contract';
+import type { DatasetName, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck } from './engine-contract';
 
 export type { LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck };
 
@@ -137,8 +137,19 @@ export interface WorkerInit {
   wasmBinaries: Record<string, ArrayBuffer>;
 }
 
+/**
+ * The file of the dataset an exercise's train criterion trains on, fetched by the page (the sandbox's CSP
+ * forbids fetch) and transferred to the grader worker only; the worker parses and validates it.
+ */
+export interface TrainingDataFile {
+  name: DatasetName;
+  /** Named in every error about the file. */
+  path: string;
+  bytes: ArrayBuffer;
+}
+
 /** Page → grader worker. */
-export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string };
+export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string; trainingData?: TrainingDataFile };
 
 /** Grader worker → page. Nothing from the learner's realm reaches the page. */
 export type FromWorker =

@@ -4,7 +4,7 @@
  * ended the run (verdict, learner error, time-out, crash) into one Attempt.
  */
 import { timeoutMessage } from '../engine/realm-protocol';
-import type { FromWorker, LabResult, RunErrorKind, RunEvent, RunOutcome, RunRequest, SubmissionCheck, ToWorker } from './protocol';
+import type { FromWorker, LabResult, RunErrorKind, RunEvent, RunOutcome, RunRequest, SubmissionCheck, ToWorker, TrainingDataFile } from './protocol';
 import { formatSeconds, type Crash, type GraderWorker } from './sandbox-host';
 
 export type Attempt =
@@ -32,6 +32,8 @@ export function runAttempt(
   timeLimitMs: number,
   emitLayers: (events: Array<RunEvent & { type: 'layer' }>) => void,
   stopLearner: () => void,
+  /** The train criterion's data file, transferred to the grader worker (the caller keeps no use of it). */
+  trainingData?: TrainingDataFile,
 ): AttemptControls {
   let cancel = () => {};
   const finished = new Promise<Attempt>((resolve) => {
@@ -108,8 +110,8 @@ export function runAttempt(
           return;
       }
     };
-    const message: ToWorker = { type: 'run', runId, exercise: request.exercise, compiledJs: request.compiledJs };
-    worker.port.postMessage(message);
+    const message: ToWorker = { type: 'run', runId, exercise: request.exercise, compiledJs: request.compiledJs, trainingData };
+    worker.port.postMessage(message, trainingData ? [trainingData.bytes] : []);
   });
   return { cancel: () => cancel(), finished };
 }

@@ -10,6 +10,7 @@
  */
 import { runLab } from '../engine/lab';
 import type { NetworkSpec } from '../engine/types';
+import { datasetFromFile } from '../engine/datasets';
 import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
 import { gradeSubmission } from '../engine/submission';
 import { learnerPortSource } from './learner-port-source';
@@ -86,11 +87,13 @@ async function handleRun(request: ToWorker): Promise<void> {
   try {
     const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
     const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
+    const { trainingData } = request;
     const report = await gradeSubmission(exercise, learnerPortSource(learnerPort!, request.compiledJs, () => send({ type: 'learner-finished', runId })), {
       onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name }),
       onLayer: (stats, phase, networkIndex) => {
         if (!finished) send({ type: 'layer', runId, network: networkNames[networkIndex], networkIndex, phase, stats });
       },
+      loadDataset: async (name) => datasetFromFile(name, trainingData?.name === name ? { path: trainingData.path, bytes: new Uint8Array(trainingData.bytes) } : undefined),
     });
     if (deviceLost) await settleDeviceLoss(deviceLost);
     if (finished) return;

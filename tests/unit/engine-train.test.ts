@@ -14,8 +14,8 @@ import { compileLearnerSource } from '../../src/cli/compile';
 import { EXERCISES_DIR, readExerciseFolder } from '../../src/cli/exercise-files';
 import { checkExercise, evaluateInitializerModule, LearnerError, parseExerciseJson, runExercise } from '../../src/engine/index';
 import { resolveNetwork } from '../../src/engine/exercise-schema';
-import { loadDigits, loadDataset } from '../../src/data/load';
-import { DIGITS_COUNT, spiralsDataset, type Dataset } from '../../src/engine/datasets';
+import { loadDigits, loadDataset, readDatasetFile } from '../../src/data/load';
+import { datasetFromFile, DIGITS_COUNT, spiralsDataset, type Dataset } from '../../src/engine/datasets';
 import { initializeWeights } from '../../src/engine/lab';
 import { LEAKY_RELU_SLOPE, weightLayers } from '../../src/engine/networks';
 import { batchGradients, train } from '../../src/engine/train';
@@ -50,6 +50,19 @@ describe('digits file', () => {
     expect(() => digitsDataset(bytes.subarray(0, 5000), 'short.bin')).toThrow('short.bin: is 5000 bytes, expected 116821 for 1797 examples (truncated or padded)');
     expect(() => digitsDataset(new TextEncoder().encode('GIF89a, not digits'), 'x.gif')).toThrow('x.gif: not a digits file');
     await expect(loadDigits(new URL('../fixtures/no-such-file.bin', import.meta.url), 'no-such-file.bin')).rejects.toThrow(/^no-such-file\.bin: cannot be read/);
+  });
+
+  it('the raw file, as the page hands it to the browser grader, parses to the same dataset; spirals need none', async () => {
+    const file = await readDatasetFile('digits');
+    expect(file?.path).toBe('src/data/digits.bin');
+    const parsed = datasetFromFile('digits', file);
+    expect(parsed.train.x).toEqual(digits.train.x);
+    expect(parsed.heldOut.y).toEqual(digits.heldOut.y);
+    expect(await readDatasetFile('spirals')).toBeUndefined();
+    expect(datasetFromFile('spirals', undefined).train.count).toBe(spiralsDataset().train.count);
+    expect(() => datasetFromFile('digits', undefined)).toThrow("the digits dataset's file was not loaded");
+    const corrupt = new Uint8Array(await readFile(new URL('../fixtures/digits-corrupt.bin', import.meta.url)));
+    expect(() => datasetFromFile('digits', { path: 'src/data/digits.bin', bytes: corrupt })).toThrow(/^src\/data\/digits\.bin: is corrupt/);
   });
 });
 
