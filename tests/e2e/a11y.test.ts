@@ -78,6 +78,11 @@ async function hydrateAll(page: Page): Promise<void> {
   await page.waitForFunction(() => [...document.querySelectorAll('.quiz-question button[type="submit"]')].every((b) => !(b as HTMLButtonElement).disabled), null, { timeout: 60_000 });
   for (const island of await page.locator('.exercise-island').all()) {
     await island.scrollIntoViewIfNeeded();
+    // The editor loads when the learner clicks the code: scan the block as a learner working in it sees it.
+    await expect.poll(async () => {
+      await island.locator('pre.exercise-static-code').click({ timeout: 5_000 }).catch(() => {});
+      return island.getAttribute('data-editor-state');
+    }, { timeout: 120_000 }).not.toBe('static');
     await page.waitForFunction((el) => ['ready', 'failed'].includes(el?.getAttribute('data-editor-state') ?? ''), await island.elementHandle(), { timeout: 240_000 });
   }
 }
