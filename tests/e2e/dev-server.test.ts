@@ -85,8 +85,8 @@ describe('astro dev', () => {
       await page.goto(url + LESSON, { timeout: 300_000 });
       const island = page.locator(`[data-exercise-id="${EXERCISE}"] .exercise-island`);
       await island.scrollIntoViewIfNeeded();
-      await island.and(page.locator('[data-editor-state="ready"]')).waitFor({ timeout: 300_000 });
-      await island.getByRole('button', { name: /^Run/ }).click();
+      // Run loads the editor (it loads on demand) and runs once it is ready; click waits for hydration.
+      await island.getByRole('button', { name: /^Run/ }).click({ timeout: 300_000 });
       await page.waitForFunction(
         (id) => ['done', 'error'].includes(document.querySelector(`[data-exercise-id="${id}"] .exercise-island`)?.getAttribute('data-phase') ?? ''),
         EXERCISE,
