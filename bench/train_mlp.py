@@ -3,18 +3,27 @@
 30-layer, 256-wide ReLU MLP (29 hidden layers + a 10-way linear head, biases at 0), He-normal weights,
 300 steps of SGD (momentum 0.9, lr 0.01), batches of 64 from the digits' training split (the same file,
 split and standardization as src/engine/datasets.ts), and every 10 steps (and at the last) the per-layer
-gradient norm, the update-to-weight ratio and the held-out accuracy. Prints {"wall": seconds} as JSON.
-Usage: python3 bench/train_mlp.py src/data/digits.bin
+gradient norm, the update-to-weight ratio and the held-out accuracy. Prints {"wall": s, "cpu": s} as JSON.
+Usage: python3 bench/train_mlp.py src/data/digits.bin [threads, default 1]
+
+PyTorch's threads and its BLAS's (Debian's torch calls OpenBLAS, which otherwise starts one thread per core
+whatever torch.set_num_threads says) are both set to `threads`, so "1 thread" means one, and idle OpenMP
+threads sleep instead of spinning against OpenBLAS's (as scripts/bench.ts's PEER_THREAD_ENV).
 """
 import json
+import os
 import struct
 import sys
 import time
 
-import numpy as np
-import torch
+THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+for name, value in (("OPENBLAS_NUM_THREADS", str(THREADS)), ("OMP_NUM_THREADS", str(THREADS)), ("OMP_WAIT_POLICY", "PASSIVE")):
+    os.environ.setdefault(name, value)  # npm run bench sets them (PEER_THREAD_ENV); these are for running it alone
 
-torch.set_num_threads(2)
+import numpy as np  # noqa: E402  (after the thread counts: OpenBLAS reads them when it loads)
+import torch  # noqa: E402
+
+torch.set_num_threads(THREADS)
 DEPTH, WIDTH, STEPS, BATCH, EVERY, LR, MOMENTUM = 30, 256, 300, 64, 10, 0.01, 0.9
 
 
@@ -51,6 +60,7 @@ def main():
     order = torch.randperm(len(xt), generator=generator)
     pos = 0
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     for step in range(STEPS):
         if pos + BATCH > len(order):
             order, pos = torch.randperm(len(xt), generator=generator), 0
@@ -70,7 +80,7 @@ def main():
             ratios = [(w.detach() - b).norm().item() / max(b.norm().item(), 1e-30) for w, b in zip(weights, before)]
             with torch.no_grad():
                 accuracy = (model(xh).argmax(1) == yh).float().mean().item()
-    print(json.dumps({"wall": time.perf_counter() - t0, "loss": loss.item(), "accuracy": accuracy}))
+    print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - cpu0, "loss": loss.item(), "accuracy": accuracy}))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alexnet, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
 
+/**
+ * PyTorch at `threads` threads, its BLAS included (Debian's torch calls OpenBLAS, which otherwise starts one thread
+ * per core whatever torch is told), with idle OpenMP threads sleeping: spinning, they fight OpenBLAS's threads for
+ * the cores (here a 2-thread training step took 1.9 s spinning, 0.03–0.07 s passive). The generous setting for the peer.
+ */
+export const PEER_THREAD_ENV = (threads: number) => ({ OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' });
+
 /** What bench/pytorch_peer.py is asked to prepare; it then runs it on each `run` request. */
 export interface PeerRequest {
   kind: 'lab' | 'init';

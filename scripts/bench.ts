@@ -1,26 +1,31 @@
 /**
- * npm run bench [-- --reps N --threads 1,2 --no-peer]
+ * npm run bench [-- --reps N --threads 1,2 --training-threads 1 --no-peer]
  *
  * Times the engine's reference workloads (scripts/bench-workloads.ts) on TF.js's WASM backend in Node and the same
  * workloads in PyTorch (bench/pytorch_peer.py, run by /usr/bin/python3 when it can import torch), alternating one
  * initlab run and one PyTorch run, and prints medians and initlab/PyTorch ratios. Each WASM thread count runs in a
- * process of its own (TF.js fixes the count when the backend starts), with PyTorch at the same count.
+ * process of its own (TF.js fixes the count when the backend starts), with PyTorch at the same count (its BLAS
+ * too; see PEER_THREAD_ENV). The
+ * training workload (scripts/bench/train-mlp.ts, at most 3 reps) runs last in the processes of --training-threads
+ * (default 1: one run takes tens of seconds, and PyTorch's 2-thread run takes minutes on this busy machine;
+ * an empty list skips it).
  * On a shared, busy machine single figures wander; the ratios from one run are what to compare.
  */
 import { spawn, fork, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../src/cli/backend';
-import { benchWorkloads, type PeerRequest } from './bench-workloads';
-import { reportTrainingBench } from './bench/train-mlp';
+import { benchWorkloads, PEER_THREAD_ENV, type PeerRequest } from './bench-workloads';
+import { measureTraining, TRAINING_NAME, type Timing } from './bench/train-mlp';
 
 const PYTHON = '/usr/bin/python3';
 const PEER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'pytorch_peer.py');
 
-interface Options { reps: number; threads: number[]; peer: boolean; child: boolean }
+interface Options { reps: number; threads: number[]; trainingThreads: number[]; peer: boolean; child: boolean }
 
 interface Row {
   threads: number; workload: string; initlab: number; initlabCpu: number;
@@ -29,15 +34,16 @@ interface Row {
 
 function parse(argv: string[]): Options {
   const cores = os.availableParallelism();
-  const options: Options = { reps: 5, threads: [...new Set([1, cores])], peer: true, child: false };
+  const options: Options = { reps: 5, threads: [...new Set([1, cores])], trainingThreads: [1], peer: true, child: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--reps') options.reps = Number(argv[++i]);
     else if (argv[i] === '--threads') options.threads = argv[++i].split(',').map(Number);
     else if (argv[i] === '--no-peer') options.peer = false;
+    else if (argv[i] === '--training-threads') options.trainingThreads = argv[++i].split(',').filter(Boolean).map(Number);
     else if (argv[i] === '--child') options.child = true;
-    else throw new Error(`unknown option ${argv[i]} (use --reps N, --threads 1,2, --no-peer)`);
+    else throw new Error(`unknown option ${argv[i]} (use --reps N, --threads 1,2, --training-threads 1, --no-peer)`);
   }
-  if (!(options.reps >= 1) || options.threads.some((t) => !(t >= 1))) throw new Error('--reps and --threads need positive numbers');
+  if (!(options.reps >= 1) || [...options.threads, ...options.trainingThreads].some((t) => !(t >= 1))) throw new Error('--reps and --threads need positive numbers');
   return options;
 }
 
@@ -51,7 +57,8 @@ class Peer {
   }
 
   static async start(threads: number): Promise<{ peer: Peer; torch: string } | { reason: string }> {
-    const child = spawn(PYTHON, [PEER_SCRIPT, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...PEER_THREAD_ENV(threads) };
+    const child = spawn(PYTHON, [PEER_SCRIPT, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
     const failed = new Promise<{ reason: string }>((resolve) => {
@@ -77,7 +84,7 @@ class Peer {
   stop() { this.child.stdin.end(); }
 }
 
-async function timed(run: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+async function timed(run: () => Promise<void>): Promise<Timing> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await run();
@@ -94,28 +101,73 @@ async function child(options: Options): Promise<void> {
   const started = options.peer ? await Peer.start(threads) : { reason: 'skipped (--no-peer)' };
   const peer = 'peer' in started ? started.peer : null;
   const rows: Row[] = [];
+  const cpuBefore = cpuByThread();
   for (const workload of benchWorkloads()) {
     workload.prepare?.();
     const usePeer = peer && workload.peer ? peer : null;
     if (usePeer) await usePeer.prepare(workload.id, workload.peer!);
     await workload.run(); // warm-up: kernels compiled, buffers allocated
     if (usePeer) await usePeer.run(workload.id);
-    const ours: { wall: number; cpu: number }[] = [];
-    const theirs: { wall: number; cpu: number }[] = [];
+    const ours: Timing[] = [];
+    const theirs: Timing[] = [];
     for (let r = 0; r < options.reps; r++) {
       ours.push(await timed(workload.run));
       if (usePeer) theirs.push(await usePeer.run(workload.id));
     }
     workload.dispose?.();
-    rows.push({
-      threads, workload: workload.name, targetRatio: workload.targetRatio, reps: options.reps, actualThreads,
-      initlab: median(ours.map((m) => m.wall)), initlabCpu: median(ours.map((m) => m.cpu)),
-      pytorch: theirs.length ? median(theirs.map((m) => m.wall)) : null, pytorchCpu: theirs.length ? median(theirs.map((m) => m.cpu)) : null,
-    });
-    console.error(`done: ${threads} thread(s), ${workload.name}`);
+    rows.push(row(threads, actualThreads, workload.name, workload.targetRatio, ours, theirs));
+    console.error(`done: ${threads} thread(s), ${JSON.stringify(rows.at(-1))}`);
   }
   peer?.stop();
-  process.send!({ rows, peer: 'torch' in started ? started.torch : `PyTorch not run: ${started.reason}`, tfjs: tf.version_core });
+  const notes = [];
+  if (options.trainingThreads.includes(threads)) {
+    const reps = Math.min(options.reps, 3);
+    const { ours, theirs } = await measureTraining(threads, reps, options.peer);
+    rows.push(row(threads, actualThreads, TRAINING_NAME, 1.5, ours, typeof theirs === 'string' ? [] : theirs));
+    if (typeof theirs === 'string') notes.push(`training twin: ${theirs}`);
+    console.error(`done: ${threads} thread(s), training: ${JSON.stringify(rows.at(-1))}`);
+  }
+  const share = poolShare(cpuBefore, cpuByThread());
+  if (share) notes.push(`${threads} WASM thread(s): ${share}`);
+  process.send!({ rows, peer: 'torch' in started ? started.torch : `PyTorch not run: ${started.reason}`, tfjs: tf.version_core, notes });
+}
+
+function row(threads: number, actualThreads: number, workload: string, targetRatio: number, ours: Timing[], theirs: Timing[]): Row {
+  return {
+    threads, workload, targetRatio, reps: ours.length, actualThreads,
+    initlab: median(ours.map((m) => m.wall)), initlabCpu: median(ours.map((m) => m.cpu)),
+    pytorch: theirs.length ? median(theirs.map((m) => m.wall)) : null, pytorchCpu: theirs.length ? median(theirs.map((m) => m.cpu)) : null,
+  };
+}
+
+/** CPU seconds per thread of this process so far (Linux /proc; null elsewhere). */
+function cpuByThread(): Map<string, number> | null {
+  try {
+    const out = new Map<string, number>();
+    for (const task of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(task, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, in clock ticks of 10 ms
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether XNNPACK's pool threads did work: the share of this process's CPU time spent outside the main thread
+ * (V8's own helper threads — GC, compilation — take a few percent; a pool thread that works takes a share near
+ * (threads − 1) / threads of the kernels' time).
+ */
+function poolShare(before: Map<string, number> | null, after: Map<string, number> | null): string | null {
+  if (!before || !after) return null;
+  const times = new Map([...after].map(([task, t]) => [task, t - (before.get(task) ?? 0)]));
+  const main = times.get(String(process.pid)) ?? 0;
+  const total = [...times.values()].reduce((a, b) => a + b, 0);
+  const busiest = [...times.entries()].filter(([task]) => task !== String(process.pid)).sort((a, b) => b[1] - a[1])[0];
+  if (!busiest || total === 0) return null;
+  return `over the workloads the main thread did ${((main / total) * 100).toFixed(0)} % of the process's CPU time, the busiest other thread ${((busiest[1] / total) * 100).toFixed(0)} %`;
 }
 
 function table(rows: Row[]): string {
@@ -148,17 +200,19 @@ function scaling(rows: Row[]): string[] {
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   if (options.child) return child(options);
+  const startLoad = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   const rows: Row[] = [];
   const notes = new Set<string>();
   for (const threads of options.threads) {
-    const args = ['--child', '--threads', String(threads), '--reps', String(options.reps), ...(options.peer ? [] : ['--no-peer'])];
+    const args = ['--child', '--threads', String(threads), '--reps', String(options.reps), '--training-threads', options.trainingThreads.join(','), ...(options.peer ? [] : ['--no-peer'])];
     const worker = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const reply = await new Promise<{ rows: Row[]; peer: string; tfjs: string }>((resolve, reject) => {
-      worker.on('message', (message) => resolve(message as { rows: Row[]; peer: string; tfjs: string }));
+    const reply = await new Promise<{ rows: Row[]; peer: string; tfjs: string; notes: string[] }>((resolve, reject) => {
+      worker.on('message', (message) => resolve(message as { rows: Row[]; peer: string; tfjs: string; notes: string[] }));
       worker.on('exit', (code) => reject(new Error(`the bench for ${threads} thread(s) exited with code ${code}`)));
     });
     rows.push(...reply.rows);
-    notes.add(`TF.js ${reply.tfjs} (WASM backend); ${reply.peer}`);
+    notes.add(`TF.js ${reply.tfjs} (WASM backend); ${reply.peer} (BLAS threads matched)`);
+    for (const note of reply.notes) notes.add(note);
   }
   console.log(table(rows));
   console.log('');
@@ -167,9 +221,7 @@ async function main(): Promise<void> {
   if ([...notes].some((n) => n.includes('PyTorch not run'))) {
     console.log(`To measure PyTorch in the same run: apt-get install python3-torch (then ${PYTHON} -c "import torch" works).`);
   }
-  console.log(`node ${process.version}; ${os.availableParallelism()} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; medians of ${options.reps}, initlab and PyTorch alternating.`);
-  // Training (issue 9's workload) beside its PyTorch twin, on the WASM backend in this process.
-  await reportTrainingBench(Math.min(options.reps, 3), ['wasm']);
+  console.log(`node ${process.version}; ${os.availableParallelism()} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (at the end; ${startLoad} at the start); medians of ${options.reps} (training: ${Math.min(options.reps, 3)}), initlab and PyTorch alternating.`);
 }
 
 main().catch((error: unknown) => {

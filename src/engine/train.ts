@@ -128,7 +128,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const optimizer = makeOptimizer(options.optimizer, options.learningRate);
   const order = new BatchOrder(dataset.train.count, labRandomStreams(seed).data);
   const heldOutX = tf.tensor(dataset.heldOut.x, [dataset.heldOut.count, ...dataset.inputShape]);
-  const heldOutY = tf.oneHot(tf.tensor1d(dataset.heldOut.y, 'int32'), dataset.classes);
+  const heldOutY = tf.tidy(() => tf.oneHot(tf.tensor1d(dataset.heldOut.y, 'int32'), dataset.classes));
 
   const points: TrainPoint[] = [];
   let diverged: TrainResult['diverged'];
@@ -220,10 +220,11 @@ function makeTrainables(layers: LayerInfo[], initial: Float32Array[]): Trainable
   return layers.map((info, i) => {
     const size = info.shape.reduce((a, b) => a * b, 1);
     if (initial[i].length !== size) throw new Error(`train: layer ${info.index} (${info.name}) needs ${size} weights [${info.shape}], got ${initial[i].length}`);
+    // tidy disposes the initial tensors once the variables hold their own reference (else each run leaks them).
     return {
       info,
-      weights: tf.variable(tf.tensor(initial[i], info.shape), true),
-      bias: info.bias ? tf.variable(tf.zeros([info.outputShape[info.outputShape.length - 1]]), true) : undefined,
+      weights: tf.tidy(() => tf.variable(tf.tensor(initial[i], info.shape), true)),
+      bias: info.bias ? tf.tidy(() => tf.variable(tf.zeros([info.outputShape[info.outputShape.length - 1]]), true)) : undefined,
     };
   });
 }
