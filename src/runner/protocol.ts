@@ -37,6 +37,8 @@ export interface BackendReport {
   details: string;
   /** WASM only: threads in use (1 means single-threaded). */
   wasmThreads?: number;
+  /** auto kept a GPU backend after timing it against WASM in this start (not from the browser's memory). */
+  calibration?: GpuCalibration;
 }
 
 export interface RunRequest {
@@ -135,6 +137,17 @@ export interface WorkerInit {
   /** Whether this is the automatic choice (which passes over software GPU implementations). */
   auto: boolean;
   wasmBinaries: Record<string, ArrayBuffer>;
+  /** auto only: this browser's earlier calibration of a GPU backend (worker-pool.ts), used instead of timing it again. */
+  calibration?: GpuCalibration;
+}
+
+/** A GPU backend that auto timed against WASM and kept, as remembered in the browser. */
+export interface GpuCalibration {
+  backend: BackendName;
+  /** e.g. "3.1 ms per 512-wide layer vs 41.0 ms on WASM (1 thread)". */
+  comparison: string;
+  /** ISO date of the measurement. */
+  measuredAt: string;
 }
 
 /**

@@ -123,9 +123,11 @@ function frameMain(connectMessage: string): void {
     learner.postMessage(learnerSource);
     learner.postMessage({ port: channel.port2 }, [channel.port2]);
     grader.postMessage(workerSource);
-    // The wasm binaries are copied (not transferred) so the frame keeps them for the next worker.
+    // The wasm binaries are copied (not transferred) so the frame keeps them for the next worker. A GPU worker
+    // started by auto needs them too: it times the GPU against WASM before keeping it (backends.ts).
+    const needsWasm = msg.flavour === 'blob' || msg.init.auto;
     grader.postMessage(
-      { port: msg.port, learnerPort: channel.port1, init: { ...msg.init, wasmBinaries: msg.flavour === 'blob' ? wasmBinaries : {} } },
+      { port: msg.port, learnerPort: channel.port1, init: { ...msg.init, wasmBinaries: needsWasm ? wasmBinaries : {} } },
       [msg.port, channel.port1],
     );
   };

@@ -17,6 +17,7 @@ import {
   type BackendReport,
   type FromFrame,
   type FromWorker,
+  type GpuCalibration,
   type ToFrame,
   type WorkerFlavour,
   type WorkerInit,
@@ -191,6 +192,8 @@ export type WorkerState =
 export interface WorkerPlan {
   flavour: WorkerFlavour;
   candidates: BackendName[];
+  /** auto's remembered GPU calibration (see worker-pool.ts). */
+  calibration?: GpuCalibration;
 }
 
 /** Why a run's workers stopped without a message of their own. */
@@ -229,7 +232,7 @@ export class GraderWorker {
         this.onRunMessage?.(msg);
       }
     };
-    frame.spawn(this.id, plan.flavour, channel.port2, { candidates: plan.candidates, auto }).catch((error) => {
+    frame.spawn(this.id, plan.flavour, channel.port2, { candidates: plan.candidates, auto, calibration: plan.calibration }).catch((error) => {
       clearTimeout(startupTimer);
       this.fail(`the runner could not start: ${error instanceof Error ? error.message : String(error)}`, plan.candidates);
     });

@@ -1,9 +1,9 @@
 /**
  * Backend selection and warm workers: which worker flavour starts which backends, the one warm worker
- * kept ready for the picker's choice, what 'auto' has learnt about this page's GPU, and retiring a
+ * kept ready for the picker's choice, what 'auto' has learnt about this browser's GPU, and retiring a
  * worker (replacing the whole frame when it does not answer, or when its process died).
  */
-import { BACKEND_ORDER, type BackendAttempt, type BackendChoice, type BackendName, type BackendReport } from './protocol';
+import { BACKEND_ORDER, type BackendAttempt, type BackendChoice, type BackendName, type BackendReport, type GpuCalibration } from './protocol';
 import { GraderWorker, SandboxFrame, type Crash, type WorkerPlan } from './sandbox-host';
 
 const GPU_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl'];
@@ -35,6 +35,58 @@ interface WarmSlot {
  * go straight to the WASM worker (the GPU's availability does not change while the page is open).
  */
 let gpuUnavailable: BackendAttempt[] | null = null;
+
+/**
+ * What auto's GPU stage concluded in this browser, kept in localStorage under one key so that the next page
+ * neither starts a GPU worker that will be passed over nor times a kept GPU against WASM again. Keyed by the
+ * user agent (a browser or driver update that changes it measures again); `?recalibrate` in the page's address
+ * forgets it. Timeouts are never remembered.
+ */
+const CALIBRATION_KEY = 'initlab:auto-backend';
+type RememberedAuto = { browser: string; measuredAt: string } & ({ gpu: 'passed-over'; tried: BackendAttempt[] } | { gpu: 'kept'; calibration: GpuCalibration });
+
+function browserStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage disabled (e.g. blocked cookies)
+  }
+}
+
+function recallAuto(): RememberedAuto | null {
+  const storage = browserStorage();
+  if (!storage) return null;
+  try {
+    if (new URLSearchParams(location.search).has('recalibrate')) {
+      storage.removeItem(CALIBRATION_KEY);
+      return null;
+    }
+    const remembered = JSON.parse(storage.getItem(CALIBRATION_KEY) ?? 'null') as RememberedAuto | null;
+    return remembered?.browser === navigator.userAgent ? remembered : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberAuto(outcome: { gpu: 'passed-over'; tried: BackendAttempt[] } | { gpu: 'kept'; calibration: GpuCalibration }): void {
+  try {
+    browserStorage()?.setItem(CALIBRATION_KEY, JSON.stringify({ browser: navigator.userAgent, measuredAt: new Date().toISOString(), ...outcome }));
+  } catch {
+    // full or disabled storage: the next page measures again
+  }
+}
+
+let remembered: RememberedAuto | null | undefined;
+function rememberedAuto(): RememberedAuto | null {
+  if (remembered === undefined) {
+    remembered = recallAuto();
+    if (remembered?.gpu === 'passed-over') {
+      const note = ` (found on ${remembered.measuredAt.slice(0, 10)} and remembered by this browser; add ?recalibrate to the address to measure again)`;
+      gpuUnavailable = remembered.tried.map((attempt) => ({ ...attempt, reason: `${attempt.reason ?? 'not used'}${note}` }));
+    }
+  }
+  return remembered;
+}
 /** The backend 'auto' started last in this page, so a warm worker for that backend can serve 'auto' too. */
 let autoResolvesTo: BackendName | null = null;
 
@@ -99,25 +151,31 @@ export class WorkerPool {
   private async startFor(choice: BackendChoice): Promise<Started> {
     const tried: BackendAttempt[] = [];
     let lastMessage = 'no backend to try';
+    const memory = choice === 'auto' ? rememberedAuto() : null;
     for (const plan of plansFor(choice, this.excluded)) {
       const autoGpuStage = choice === 'auto' && plan.flavour === 'data';
       if (autoGpuStage && gpuUnavailable) {
         tried.push(...gpuUnavailable.filter((attempt) => plan.candidates.includes(attempt.name)));
         continue;
       }
-      const worker = new GraderWorker(this.nextWorkerId++, plan, choice === 'auto', this.getFrame(), this.startupLimitMs);
+      const calibration = autoGpuStage && memory?.gpu === 'kept' ? memory.calibration : undefined;
+      const worker = new GraderWorker(this.nextWorkerId++, { ...plan, calibration }, choice === 'auto', this.getFrame(), this.startupLimitMs);
       this.workers.set(worker.id, worker);
       const state = await worker.ready;
       if (state.kind === 'ready') {
         if (this.disposed) this.retire(worker);
         if (choice === 'auto') autoResolvesTo = state.report.name;
+        if (autoGpuStage && state.report.calibration) rememberAuto({ gpu: 'kept', calibration: state.report.calibration });
         return { kind: 'ready', worker, report: { ...state.report, requested: choice, tried: [...tried, ...state.report.tried] } };
       }
       this.retire(worker);
       tried.push(...state.tried);
       lastMessage = state.message;
       // Remember only real answers (no adapter, software renderer), not a start that timed out.
-      if (autoGpuStage && state.tried.length === plan.candidates.length && !state.timedOut) gpuUnavailable = state.tried;
+      if (autoGpuStage && state.tried.length === plan.candidates.length && !state.timedOut) {
+        gpuUnavailable = state.tried;
+        rememberAuto({ gpu: 'passed-over', tried: state.tried });
+      }
     }
     return { kind: 'failed', message: choice === 'auto' ? `No TF.js backend could start: ${describeTried(tried)}` : lastMessage, tried };
   }

@@ -35,7 +35,7 @@ scope.onmessage = async (event) => {
   scope.onmessage = null;
   const { init } = event.data;
   try {
-    const started = await chooseBackend(init.candidates, init.auto, init.wasmBinaries);
+    const started = await chooseBackend(init.candidates, init.auto, init.wasmBinaries, init.calibration);
     await warmUp();
     lockDownWorkerGlobals();
     port.onmessage = (message: MessageEvent<ToWorker>) => {

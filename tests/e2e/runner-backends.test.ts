@@ -49,6 +49,32 @@ describe('with a WebGPU adapter (--enable-unsafe-webgpu: SwiftShader)', () => {
     expect(webgpu?.reason).toMatch(/software adapter.*swiftshader/i);
   });
 
+  it('auto remembers in this browser that it passed over the GPU (the next page starts no GPU worker and says so); ?recalibrate measures again', async () => {
+    const exercise = await smallExercise();
+    const first = await openRunnerPage(browser, server);
+    const webgpuReason = async (target: Page) => {
+      const { outcome } = await runInPage(target, { exercise, compiledJs: solution(), backend: 'auto' });
+      expect(outcome.backend).toBe('wasm');
+      return outcome.backendReport?.tried.find((t) => t.name === 'webgpu')?.reason ?? '';
+    };
+    try {
+      expect(await webgpuReason(first)).not.toMatch(/remembered/);
+      const stored = JSON.parse((await first.evaluate(() => localStorage.getItem('initlab:auto-backend'))) ?? 'null');
+      expect(stored).toMatchObject({ gpu: 'passed-over', browser: await first.evaluate(() => navigator.userAgent) });
+
+      const next = await first.context().newPage();
+      await next.goto(`${server.url}/runner-check/`);
+      await next.waitForFunction(() => 'initlabRunner' in window, null, { timeout: 30_000 });
+      expect(await webgpuReason(next)).toMatch(/software adapter.*swiftshader.*remembered by this browser; add \?recalibrate/i);
+
+      await next.goto(`${server.url}/runner-check/?recalibrate`);
+      await next.waitForFunction(() => 'initlabRunner' in window, null, { timeout: 30_000 });
+      expect(await webgpuReason(next)).toMatch(/^software adapter.*swiftshader[^(]*$/i);
+    } finally {
+      await first.context().close();
+    }
+  });
+
   it("the learner's tf is its own: destroying the GPU device it can see loses nothing, and the run on webgpu passes", async () => {
     const exercise = await smallExercise({ timeLimitMs: 120_000 });
     // Before the realms were split, this destroyed the grader's WebGPU device. The learner's realm runs
