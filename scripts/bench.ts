@@ -189,9 +189,10 @@ function scaling(rows: Row[]): string[] {
   const counts = [...new Set(rows.map((r) => r.threads))].sort((a, b) => a - b);
   if (counts.length < 2) return [];
   const [one, most] = [counts[0], counts[counts.length - 1]];
-  return [...new Set(rows.map((r) => r.workload))].map((name) => {
-    const a = rows.find((r) => r.workload === name && r.threads === one)!;
-    const b = rows.find((r) => r.workload === name && r.threads === most)!;
+  return [...new Set(rows.map((r) => r.workload))].flatMap((name) => {
+    const a = rows.find((r) => r.workload === name && r.threads === one);
+    const b = rows.find((r) => r.workload === name && r.threads === most);
+    if (!a || !b) return []; // measured at one thread count only (training, by default)
     const torch = a.pytorch && b.pytorch ? `, PyTorch ${(a.pytorch / b.pytorch).toFixed(2)}×` : '';
     return `${name}: ${one} → ${most} threads speeds initlab up ${(a.initlab / b.initlab).toFixed(2)}×${torch}`;
   });
