@@ -150,8 +150,24 @@ function followSiteTheme() {
 const MIN_HEIGHT = 220;
 const MAX_HEIGHT = 560;
 
+/**
+ * Monaco sets up its TypeScript service when the first TypeScript model asks for it, a moment after the model
+ * exists; until then getTypeScriptWorker rejects ("TypeScript not registered!"). An editor hides that moment,
+ * a hidden model compiled at once does not, so wait for it (a few seconds at most).
+ */
+async function typeScriptWorker(fileUri: monaco.Uri) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await (await ts.getTypeScriptWorker())(fileUri);
+    } catch (error) {
+      if (attempt >= 100) throw error instanceof Error ? error : new Error(`the TypeScript service did not start: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 async function diagnosticsOf(fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel) {
-  const worker = await (await ts.getTypeScriptWorker())(fileUri);
+  const worker = await typeScriptWorker(fileUri);
   const name = fileUri.toString();
   const [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(name), worker.getSemanticDiagnostics(name)]);
   // Syntax errors first: a type error after a syntax error is usually a consequence of it.

@@ -80,7 +80,7 @@ export default function TrainingWidget({
   const readYourCode = () => {
     const saved = !!store?.loadCode(YOURS_EXERCISE.id);
     setHasYourCode(saved);
-    if (!saved) setInits((list) => list.filter((i) => i !== 'yours'));
+    if (!saved) setInits((list) => (list.includes('yours') ? list.filter((i) => i !== 'yours') : list));
   };
   useEffect(() => {
     if (!store) return;

@@ -1,0 +1,108 @@
+/**
+ * The training exercise's results panel in a real browser (lesson 4, train-deep-relu): while the grader trains,
+ * the verdict says which seed and step it is at; afterwards each graded seed has a plot of the learner's loss and
+ * held-out accuracy against the reference solution's (measured by the same runner), and a table with the same
+ * numbers, whose last rows agree with the verdict. Writes screenshots of the results (light and dark, 1280 and
+ * 390 px) to test-output/screenshots/training-results-*.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, REPO_ROOT, serveSite, setTheme, type ServedSite } from './harness';
+
+const LESSON = '/lessons/04-relu-he/';
+const ID = 'train-deep-relu';
+const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
+const exercise = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'exercise.json'), 'utf8'));
+const solution = fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'solution.ts'), 'utf8');
+const { seeds, steps } = exercise.criteria.train as { seeds: number[]; steps: number };
+
+let site: ServedSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await serveSite();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const block = (page: Page) => page.locator(`[data-exercise-id="${ID}"]`);
+
+/** The exercise block as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */
+async function shoot(page: Page, name: string) {
+  const box = await block(page).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const box = { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+    window.scrollTo(0, 0);
+    return box;
+  });
+  await page.screenshot({ path: path.join(SHOTS, `training-results-${name}.png`), fullPage: true, clip: box });
+}
+
+test('grading shows its progress, then the curves of every seed against the reference, with a table', { timeout: 420_000 }, async () => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
+  await page.evaluate(({ id, code }) => localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code, savedAt: new Date().toISOString() })), { id: ID, code: solution });
+  await page.reload({ waitUntil: 'networkidle' });
+  await block(page).scrollIntoViewIfNeeded();
+  const verdict = block(page).locator('.exercise-verdict');
+  // Press Run: the editor loads with the saved code and runs once it is ready.
+  await block(page).getByRole('button', { name: 'Run' }).click();
+
+  // Progress while the grader trains: "Training seed s of 2, step k/200…", and a progress bar.
+  const progress = new Set<string>();
+  await expect
+    .poll(async () => {
+      const text = (await verdict.textContent()) ?? '';
+      const m = /Training seed (\d) of (\d), step (\d+)\/(\d+)/.exec(text);
+      if (m) progress.add(`${m[1]}/${m[2]}:${m[3]}/${m[4]}`);
+      return [...progress].some((p) => p.startsWith(`${seeds.length}/${seeds.length}:`)) || /Passed|Not yet/.test(text);
+    }, { timeout: 200_000, interval: 200 })
+    .toBe(true);
+  console.log(`progress seen: ${[...progress].join(' ')}`);
+  expect(progress.size).toBeGreaterThan(1);
+  expect([...progress].every((p) => new RegExp(`^[1-${seeds.length}]/${seeds.length}:\\d+/${steps}$`).test(p))).toBe(true);
+  await expect.poll(() => verdict.textContent(), { timeout: 200_000 }).toMatch(/^Passed\./);
+
+  // One figure per graded seed, each with a loss and an accuracy chart (canvas drawn).
+  const training = block(page).locator('.exercise-training');
+  await expect.poll(() => training.locator('figure').count()).toBe(seeds.length);
+  expect(await training.locator('figure canvas').count()).toBeGreaterThanOrEqual(2 * seeds.length);
+  expect(await training.locator('figcaption').allTextContents()).toEqual(seeds.map((s) => `Seed ${s}: training loss and held-out accuracy`));
+
+  // The reference curves arrive once the solution has been measured by the same runner.
+  const table = training.locator('details.exercise-table');
+  await table.locator('summary').click();
+  const lastRow = async (seed: number) => table.locator('tbody tr').filter({ hasText: `seed ${seed}, step ${steps - 1}` }).locator('td').allTextContents();
+  await expect.poll(async () => (await lastRow(seeds[0]))[1], { timeout: 200_000 }).toMatch(/^\d/);
+  const verdictText = (await verdict.textContent())!;
+  for (const seed of seeds) {
+    const [loss, refLoss, accuracy, refAccuracy] = await lastRow(seed);
+    console.log(`seed ${seed}, step ${steps - 1}: loss ${loss} (reference ${refLoss}), accuracy ${accuracy} (reference ${refAccuracy})`);
+    // The learner's code is the solution: its curve is the reference's, and its last accuracy is the one the verdict quotes.
+    expect(loss).toBe(refLoss);
+    expect(accuracy).toBe(refAccuracy);
+    expect(verdictText).toContain(accuracy);
+  }
+  // The accessible names of the charts carry the numbers too.
+  const labels = await training.locator('[role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  expect(labels[0]).toMatch(new RegExp(`^Training loss for seed ${seeds[0]} over ${steps} steps \\(log scale\\): yours from [\\d.]+ at step 0, [\\d.]+ at step ${steps - 1}; reference from`));
+
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await shoot(page, `${theme}-${width}`);
+    }
+  }
+  expect(errors).toEqual([]);
+  await close();
+});
