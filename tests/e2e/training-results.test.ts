@@ -2,8 +2,9 @@
  * The training exercise's results panel in a real browser (lesson 4, train-deep-relu): while the grader trains,
  * the verdict says which seed and step it is at; afterwards each graded seed has a plot of the learner's loss and
  * held-out accuracy against the reference solution's (measured by the same runner), and a table with the same
- * numbers, whose last rows agree with the verdict. Writes screenshots of the results (light and dark, 1280 and
- * 390 px) to test-output/screenshots/training-results-*.png.
+ * numbers, whose last rows agree with the verdict; a failing answer is plotted for the seed it failed on. Writes
+ * screenshots of the failing answer's results (light and dark, 1280 and 390 px) to
+ * test-output/screenshots/training-results-*.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const ID = 'train-deep-relu';
 const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 const exercise = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'exercise.json'), 'utf8'));
 const solution = fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'solution.ts'), 'utf8');
+const lecun = fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'wrong', 'lecun.ts'), 'utf8');
 const { seeds, steps } = exercise.criteria.train as { seeds: number[]; steps: number };
 
 let site: ServedSite;
@@ -33,9 +35,19 @@ afterAll(async () => {
 
 const block = (page: Page) => page.locator(`[data-exercise-id="${ID}"]`);
 
-/** The exercise block as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */
-async function shoot(page: Page, name: string) {
-  const box = await block(page).evaluate((el) => {
+/** Opens lesson 4 with `code` saved as the learner's code of the exercise and presses Run. */
+async function runSaved(page: Page, code: string) {
+  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
+  await page.evaluate(({ id, code }) => localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code, savedAt: new Date().toISOString() })), { id: ID, code });
+  await page.reload({ waitUntil: 'networkidle' });
+  await block(page).scrollIntoViewIfNeeded();
+  // The editor loads with the saved code and runs once it is ready.
+  await block(page).getByRole('button', { name: 'Run' }).click();
+}
+
+/** An element as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */
+async function shoot(page: Page, selector: string, name: string) {
+  const box = await page.locator(selector).evaluate((el) => {
     const r = el.getBoundingClientRect();
     const box = { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
     window.scrollTo(0, 0);
@@ -46,13 +58,8 @@ async function shoot(page: Page, name: string) {
 
 test('grading shows its progress, then the curves of every seed against the reference, with a table', { timeout: 420_000 }, async () => {
   const { page, errors, close } = await openPage(browser);
-  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
-  await page.evaluate(({ id, code }) => localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code, savedAt: new Date().toISOString() })), { id: ID, code: solution });
-  await page.reload({ waitUntil: 'networkidle' });
-  await block(page).scrollIntoViewIfNeeded();
+  await runSaved(page, solution);
   const verdict = block(page).locator('.exercise-verdict');
-  // Press Run: the editor loads with the saved code and runs once it is ready.
-  await block(page).getByRole('button', { name: 'Run' }).click();
 
   // Progress while the grader trains: "Training seed s of 2, step k/200…", and a progress bar.
   const progress = new Set<string>();
@@ -93,6 +100,32 @@ test('grading shows its progress, then the curves of every seed against the refe
   const labels = await training.locator('[role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   expect(labels[0]).toMatch(new RegExp(`^Training loss for seed ${seeds[0]} over ${steps} steps \\(log scale\\): yours from [\\d.]+ at step 0, [\\d.]+ at step ${steps - 1}; reference from`));
 
+  expect(errors).toEqual([]);
+  await close();
+});
+
+test('a failing answer (LeCun) is plotted against the reference; the seeds it never reached are named', { timeout: 420_000 }, async () => {
+  const { page, errors, close } = await openPage(browser);
+  await runSaved(page, lecun);
+  const verdict = block(page).locator('.exercise-verdict');
+  await expect.poll(() => verdict.textContent(), { timeout: 200_000 }).toMatch(/^Not yet\./);
+  const training = block(page).locator('.exercise-training');
+  // Grading stops at the first failing seed: one figure, and a note for the others.
+  await expect.poll(() => training.locator('figure').count()).toBe(1);
+  expect(await training.locator('.exercise-reference-note').textContent()).toBe(`Seed${seeds.length > 2 ? 's' : ''} ${seeds.slice(1).join(', ')} not trained: grading stops at the first seed that fails.`);
+  const table = training.locator('details.exercise-table');
+  await table.locator('summary').click();
+  const last = table.locator('tbody tr').filter({ hasText: `seed ${seeds[0]}, step ${steps - 1}` }).locator('td');
+  await expect.poll(async () => (await last.allTextContents())[1], { timeout: 200_000 }).toMatch(/^\d/);
+  const [loss, refLoss, accuracy, refAccuracy] = await last.allTextContents();
+  console.log(`LeCun, seed ${seeds[0]}, step ${steps - 1}: loss ${loss} (reference ${refLoss}), accuracy ${accuracy} (reference ${refAccuracy})`);
+  // The verdict quotes the plotted accuracy, below the criterion; the reference (He) ends higher and lower in loss.
+  expect(await verdict.textContent()).toContain(`held-out accuracy is ${accuracy} after ${steps} steps`);
+  expect(parseFloat(accuracy)).toBeLessThan(100 * exercise.criteria.train.minAccuracy);
+  expect(parseFloat(refAccuracy)).toBeGreaterThanOrEqual(100 * exercise.criteria.train.minAccuracy);
+  expect(parseFloat(loss)).toBeGreaterThan(parseFloat(refLoss));
+  await table.locator('summary').click();
+
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
@@ -100,7 +133,8 @@ test('grading shows its progress, then the curves of every seed against the refe
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(300);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await shoot(page, `${theme}-${width}`);
+      await shoot(page, `[data-exercise-id="${ID}"]`, `${theme}-${width}`);
+      await shoot(page, `[data-exercise-id="${ID}"] .exercise-training`, `curves-${theme}-${width}`);
     }
   }
   expect(errors).toEqual([]);
