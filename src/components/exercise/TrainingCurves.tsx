@@ -130,7 +130,7 @@ function SeedPlots({ seed, steps, learner, reference }: { seed: number; steps: n
         })}
       />
       <UPlotChart
-        class="exercise-plot-canvas"
+        class="exercise-plot-canvas exercise-plot-canvas--short"
         label={accuracyLabel}
         data={accuracyData}
         height={170}
