@@ -41,7 +41,15 @@ async function runSaved(page: Page, code: string) {
   await page.evaluate(({ id, code }) => localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code, savedAt: new Date().toISOString() })), { id: ID, code });
   await page.reload({ waitUntil: 'networkidle' });
   await block(page).scrollIntoViewIfNeeded();
-  // The editor loads with the saved code and runs once it is ready.
+  // Load the editor (it opens with the saved code) and let it settle, so what follows Run is the run itself.
+  // (Clicked until the island, hydrated when visible, starts loading it.)
+  const island = block(page).locator('.exercise-island');
+  await expect.poll(async () => {
+    await block(page).locator('pre.exercise-static-code').click({ timeout: 5_000 }).catch(() => {});
+    return island.getAttribute('data-editor-state');
+  }, { timeout: 60_000 }).not.toBe('static');
+  await block(page).locator('.exercise-island[data-editor-state="ready"]').waitFor({ timeout: 90_000 });
+  await page.waitForTimeout(3000);
   await block(page).getByRole('button', { name: 'Run' }).click();
 }
 
@@ -58,8 +66,16 @@ async function shoot(page: Page, selector: string, name: string) {
 
 test('grading shows its progress, then the curves of every seed against the reference, with a table', { timeout: 420_000 }, async () => {
   const { page, errors, close } = await openPage(browser);
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
   await runSaved(page, solution);
   const verdict = block(page).locator('.exercise-verdict');
+  let trainingSince: number | undefined;
 
   // Progress while the grader trains: "Training seed s of 2, step k/200…", and a progress bar.
   const progress = new Set<string>();
@@ -68,6 +84,7 @@ test('grading shows its progress, then the curves of every seed against the refe
       const text = (await verdict.textContent()) ?? '';
       const m = /Training seed (\d) of (\d), step (\d+)\/(\d+)/.exec(text);
       if (m) progress.add(`${m[1]}/${m[2]}:${m[3]}/${m[4]}`);
+      if (m) trainingSince ??= await page.evaluate(() => performance.now());
       return [...progress].some((p) => p.startsWith(`${seeds.length}/${seeds.length}:`)) || /Passed|Not yet/.test(text);
     }, { timeout: 200_000, interval: 200 })
     .toBe(true);
@@ -75,6 +92,10 @@ test('grading shows its progress, then the curves of every seed against the refe
   expect(progress.size).toBeGreaterThan(1);
   expect([...progress].every((p) => new RegExp(`^[1-${seeds.length}]/${seeds.length}:\\d+/${steps}$`).test(p))).toBe(true);
   await expect.poll(() => verdict.textContent(), { timeout: 200_000 }).toMatch(/^Passed\./);
+  // The streamed training points are drawn without a long task over 200 ms (counted from the first one seen).
+  const tasks = await page.evaluate((t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= t0).map((t) => Math.round(t.duration)), trainingSince!);
+  console.log(`long tasks while the grader trained: ${tasks.length}, longest ${Math.max(0, ...tasks)} ms (${tasks.join(', ')})`);
+  expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
 
   // One figure per graded seed, each with a loss and an accuracy chart (canvas drawn).
   const training = block(page).locator('.exercise-training');

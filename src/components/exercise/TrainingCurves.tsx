@@ -3,7 +3,7 @@
  * the steps against the reference solution's (measured by the same runner on the same backend), with the same
  * numbers in a table.
  */
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import UPlotChart, { forLogScale, logAxis } from '../widgets/lib/UPlotChart';
 import type { ChartColors } from '../widgets/lib/theme';
@@ -27,18 +27,21 @@ const accuracy = (p: TrainPoint) => p.heldOutAccuracy;
 
 export function TrainingCurves({ seeds, steps, learner, reference, finished }: TrainingCurvesProps) {
   const shown = seeds.filter((seed) => learner.some((c) => c.seed === seed));
+  // The table's rows are built only while it is open: while grading streams points, a closed table costs nothing.
+  const [tableOpen, setTableOpen] = useState(false);
   const skipped = finished ? seeds.filter((seed) => !shown.includes(seed)) : [];
   const rows = useMemo(
     () =>
-      shown.flatMap((seed) => {
+      !tableOpen ? [] : shown.flatMap((seed) => {
         const mine = learner.find((c) => c.seed === seed);
         const ref = reference?.find((c) => c.seed === seed);
         const l = alignedCurves(mine, ref, loss);
         const a = alignedCurves(mine, ref, accuracy);
         return l.steps.map((step, i) => ({ seed, step, loss: l.learner[i], refLoss: l.reference[i], acc: a.learner[i], refAcc: a.reference[i] }));
       }),
-    [shown.join(), learner, reference],
+    [tableOpen, shown.join(), learner, reference],
   );
+  const points = shown.reduce((sum, seed) => sum + (learner.find((c) => c.seed === seed)?.points.length ?? 0), 0);
   if (shown.length === 0) return null;
   return (
     <section class="exercise-training" aria-label="Training curves">
@@ -58,8 +61,8 @@ export function TrainingCurves({ seeds, steps, learner, reference, finished }: T
           Seed{skipped.length > 1 ? 's' : ''} {skipped.join(', ')} not trained: grading stops at the first seed that fails.
         </p>
       )}
-      <details class="exercise-table">
-        <summary>The training curves as a table ({rows.length} points)</summary>
+      <details class="exercise-table" onToggle={(e) => setTableOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>The training curves as a table ({points} points)</summary>
         <div class="exercise-table-scroll">
           <table>
             <caption class="sr-only">Training loss and held-out accuracy per step, yours and the reference</caption>
