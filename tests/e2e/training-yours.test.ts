@@ -183,11 +183,15 @@ test('no long task over 200 ms on the page while the widget trains', async () =>
   // Every built-in init: 6 × 200 steps streamed into the plots, the heat map and the table.
   await chooseInits(widget, [/^(?!\s*yours)/]);
   expect(Math.max(0, ...(await longTasksWhileTraining('6 built-in inits')))).toBeLessThanOrEqual(200);
-  // The first "yours" of a page loads the TypeScript service that compiles the saved code (Monaco's, as Run
-  // does): a one-time load, logged here, not part of the streaming.
+  // Checking "yours" loads the TypeScript service that compiles the saved code (Monaco's, as Run does): a
+  // one-time load when the learner asks for it, logged here; training with "yours" then stays under the limit.
+  const checked = await page.evaluate(() => performance.now());
   await chooseInits(widget, [/^\s*He/, /^\s*yours/]);
-  await longTasksWhileTraining('He and yours, loading the compiler');
-  // From then on, "yours" (compile, sandbox run) and streaming with the table open stay under the limit.
+  await expect.poll(() => widget.locator('.widget-train__yours-note').textContent(), { timeout: 60_000 }).toBe('');
+  const loading = await page.evaluate((t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= t0).map((t) => Math.round(t.duration)), checked);
+  console.log(`checking yours (loads the compiler): ${loading.length} long tasks, longest ${Math.max(0, ...loading)} ms (${loading.join(', ')})`);
+  expect(Math.max(0, ...(await longTasksWhileTraining('He and yours')))).toBeLessThanOrEqual(200);
+  // And with the table open while every init but zeros streams in.
   await widget.locator('.widget-table summary').click();
   await chooseInits(widget, [/^(?!\s*zeros)/]);
   expect(Math.max(0, ...(await longTasksWhileTraining('5 built-in inits and yours, table open')))).toBeLessThanOrEqual(200);

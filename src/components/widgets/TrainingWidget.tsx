@@ -21,6 +21,7 @@ import { spiralsDataset } from '~/engine/datasets';
 import { weightLayers } from '~/engine/networks';
 import { browserProgressStore } from '~/progress/store';
 import { getRunner } from '../exercise/runner-connection';
+import type { CheckResult } from '../exercise/monaco-editor';
 
 export interface TrainingWidgetProps {
   defaultInits?: TrainInit[];
@@ -88,6 +89,26 @@ export default function TrainingWidget({
     return store.subscribe(readYourCode);
   }, [store]);
 
+  /**
+   * The saved code compiled (Monaco's TypeScript service, as Run compiles it), kept per code text. Started as soon
+   * as "yours" is checked: loading the compiler is one long task, better spent then than while curves stream.
+   */
+  const compiledYours = useRef<{ code: string; result: Promise<CheckResult> } | null>(null);
+  function compileYours(code: string): Promise<CheckResult> {
+    if (compiledYours.current?.code !== code) {
+      const result = import('../exercise/monaco-editor').then(({ compileHidden }) => compileHidden(code, `${YOURS_EXERCISE.id}-yours`));
+      compiledYours.current = { code, result };
+      result.catch(() => (compiledYours.current = null));
+    }
+    return compiledYours.current!.result;
+  }
+  function prepareYours() {
+    const saved = store?.loadCode(YOURS_EXERCISE.id);
+    if (!saved || compiledYours.current?.code === saved.code) return;
+    setYoursNote('yours: preparing the compiler…');
+    compileYours(saved.code).finally(() => setYoursNote((note) => (note === 'yours: preparing the compiler…' ? '' : note))).catch(() => undefined);
+  }
+
   /** Compiles the saved code, has the runner's sandbox call it for this run's network, and hands the checked weights to the worker. */
   async function sendYourWeights(runId: number, settings: TrainSettings) {
     yoursAbort.current?.abort();
@@ -102,8 +123,7 @@ export default function TrainingWidget({
       const saved = store?.loadCode(YOURS_EXERCISE.id);
       if (!saved) return tell({ type: 'yours-failed', runId, message: `there is no saved code for the exercise “${YOURS_EXERCISE.title}”` });
       setYoursNote('yours: compiling your saved code…');
-      const { compileHidden } = await import('../exercise/monaco-editor');
-      const compiled = await compileHidden(saved.code, `${YOURS_EXERCISE.id}-yours`);
+      const compiled = await compileYours(saved.code);
       if (compiled.javascript === null) {
         const first = compiled.errors[0];
         const where = first ? ` (line ${first.line}, column ${first.column}: ${first.message})` : '';
@@ -196,7 +216,11 @@ export default function TrainingWidget({
               checked={inits.includes(init)}
               disabled={init === 'yours' && !hasYourCode}
               aria-describedby={init === 'yours' ? yoursHelpId : undefined}
-              onChange={(e) => setInits((list) => ((e.currentTarget as HTMLInputElement).checked ? [...list, init] : list.filter((i) => i !== init)))}
+              onChange={(e) => {
+                const checked = (e.currentTarget as HTMLInputElement).checked;
+                if (checked && init === 'yours') prepareYours();
+                setInits((list) => (checked ? [...list, init] : list.filter((i) => i !== init)));
+              }}
             />{' '}
             {TRAIN_INIT_LABELS[init]}
           </label>
@@ -208,7 +232,7 @@ export default function TrainingWidget({
             <>“yours” needs code: write an initializer in the exercise <a href={YOURS_HREF}>{YOURS_EXERCISE.title}</a> (it is saved in this browser), then come back.</>
           )}
         </p>
-        {yoursNote && <p class="widget-train__yours-help" role="status">{yoursNote}</p>}
+        <p class="widget-train__yours-help widget-train__yours-note" role="status">{yoursNote}</p>
       </fieldset>
       <div class="widget__buttons">
         <button type="button" onClick={startTraining} disabled={running || inits.length === 0}>Train</button>
