@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, REPO_ROOT, serveSite, setTheme, type ServedSite } from './harness';
+import { launchBrowser, openPage, REPO_ROOT, serveSite, type ServedSite } from './harness';
+import { inEachThemeAndWidth, longTasksSince, pageNow, recordLongTasks, shootElement } from './page-measures';
 
 const LESSON = '/lessons/04-relu-he/';
 const ID = 'train-deep-relu';
@@ -53,26 +54,11 @@ async function runSaved(page: Page, code: string) {
   await block(page).getByRole('button', { name: 'Run' }).click();
 }
 
-/** An element as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */
-async function shoot(page: Page, selector: string, name: string) {
-  const box = await page.locator(selector).evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    const box = { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
-    window.scrollTo(0, 0);
-    return box;
-  });
-  await page.screenshot({ path: path.join(SHOTS, `training-results-${name}.png`), fullPage: true, clip: box });
-}
+const shoot = (page: Page, selector: string, name: string) => shootElement(page, page.locator(selector), path.join(SHOTS, `training-results-${name}.png`));
 
 test('grading shows its progress, then the curves of every seed against the reference, with a table', { timeout: 420_000 }, async () => {
   const { page, errors, close } = await openPage(browser);
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordLongTasks(page);
   await runSaved(page, solution);
   const verdict = block(page).locator('.exercise-verdict');
   let trainingSince: number | undefined;
@@ -84,7 +70,7 @@ test('grading shows its progress, then the curves of every seed against the refe
       const text = (await verdict.textContent()) ?? '';
       const m = /Training seed (\d) of (\d), step (\d+)\/(\d+)/.exec(text);
       if (m) progress.add(`${m[1]}/${m[2]}:${m[3]}/${m[4]}`);
-      if (m) trainingSince ??= await page.evaluate(() => performance.now());
+      if (m) trainingSince ??= await pageNow(page);
       return [...progress].some((p) => p.startsWith(`${seeds.length}/${seeds.length}:`)) || /Passed|Not yet/.test(text);
     }, { timeout: 200_000, interval: 200 })
     .toBe(true);
@@ -93,7 +79,7 @@ test('grading shows its progress, then the curves of every seed against the refe
   expect([...progress].every((p) => new RegExp(`^[1-${seeds.length}]/${seeds.length}:\\d+/${steps}$`).test(p))).toBe(true);
   await expect.poll(() => verdict.textContent(), { timeout: 200_000 }).toMatch(/^Passed\./);
   // The streamed training points are drawn without a long task over 200 ms (counted from the first one seen).
-  const tasks = await page.evaluate((t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= t0).map((t) => Math.round(t.duration)), trainingSince!);
+  const tasks = await longTasksSince(page, trainingSince!);
   console.log(`long tasks while the grader trained: ${tasks.length}, longest ${Math.max(0, ...tasks)} ms (${tasks.join(', ')})`);
   expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
 
@@ -148,16 +134,10 @@ test('a failing answer (LeCun) is plotted against the reference; the seeds it ne
   await table.locator('summary').click();
 
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await setTheme(page, theme);
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(300);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await shoot(page, `[data-exercise-id="${ID}"]`, `${theme}-${width}`);
-      await shoot(page, `[data-exercise-id="${ID}"] .exercise-training`, `curves-${theme}-${width}`);
-    }
-  }
+  await inEachThemeAndWidth(page, async (theme, width) => {
+    await shoot(page, `[data-exercise-id="${ID}"]`, `${theme}-${width}`);
+    await shoot(page, `[data-exercise-id="${ID}"] .exercise-training`, `curves-${theme}-${width}`);
+  });
   expect(errors).toEqual([]);
   await close();
 });

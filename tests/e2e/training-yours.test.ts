@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openPage, REPO_ROOT, serveSite, setTheme, type ServedSite } from './harness';
+import { launchBrowser, openPage, REPO_ROOT, serveSite, type ServedSite } from './harness';
+import { inEachThemeAndWidth, longTasksSince, pageNow, recordLongTasks, shootElement } from './page-measures';
 
 const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 const LESSON = '/lessons/01-explode-vanish/';
@@ -163,20 +164,13 @@ test('a throwing or NaN initializer shows its message in the widget, and the oth
 
 test('no long task over 200 ms on the page while the widget trains', async () => {
   const { page, errors, close } = await openPage(browser);
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordLongTasks(page);
   const widget = await openWidget(page, HE_CODE);
   /** Trains and returns the durations of the long tasks the page had meanwhile (ms). */
   const longTasksWhileTraining = async (what: string) => {
-    const started = await page.evaluate(() => performance.now());
+    const started = await pageNow(page);
     await trainAndWait(widget);
-    const tasks = await page.evaluate((t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= t0), started);
-    const durations = tasks.map((t) => Math.round(t.duration));
+    const durations = await longTasksSince(page, started);
     console.log(`${what}: ${durations.length} long tasks, longest ${Math.max(0, ...durations)} ms (${durations.join(', ')})`);
     return durations;
   };
@@ -185,10 +179,10 @@ test('no long task over 200 ms on the page while the widget trains', async () =>
   expect(Math.max(0, ...(await longTasksWhileTraining('6 built-in inits')))).toBeLessThanOrEqual(200);
   // Checking "yours" loads the TypeScript service that compiles the saved code (Monaco's, as Run does): a
   // one-time load when the learner asks for it, logged here; training with "yours" then stays under the limit.
-  const checked = await page.evaluate(() => performance.now());
+  const checked = await pageNow(page);
   await chooseInits(widget, [/^\s*He/, /^\s*yours/]);
   await expect.poll(() => widget.locator('.widget-train__yours-note').textContent(), { timeout: 60_000 }).toBe('');
-  const loading = await page.evaluate((t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= t0).map((t) => Math.round(t.duration)), checked);
+  const loading = await longTasksSince(page, checked);
   console.log(`checking yours (loads the compiler): ${loading.length} long tasks, longest ${Math.max(0, ...loading)} ms (${loading.join(', ')})`);
   expect(Math.max(0, ...(await longTasksWhileTraining('He and yours')))).toBeLessThanOrEqual(200);
   // And with the table open while every init but zeros streams in.
@@ -205,22 +199,7 @@ test('screenshots of the widget trained with yours, light and dark, 1280 and 390
   await chooseInits(widget, [/^\s*zeros/, /LeCun/, /^\s*yours/]);
   await trainAndWait(widget);
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await setTheme(page, theme);
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(300);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      // A full-page capture clipped to the widget, so Starlight's fixed header does not cover it.
-      const box = await widget.evaluate((el) => {
-        const r = el.getBoundingClientRect();
-        const box = { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
-        window.scrollTo(0, 0);
-        return box;
-      });
-      await page.screenshot({ path: path.join(SHOTS, `training-yours-${theme}-${width}.png`), fullPage: true, clip: box });
-    }
-  }
+  await inEachThemeAndWidth(page, (theme, width) => shootElement(page, widget, path.join(SHOTS, `training-yours-${theme}-${width}.png`)));
   expect(errors).toEqual([]);
   await close();
 });
