@@ -31,7 +31,7 @@ let browser: Browser;
 const exerciseFile = (file: string) => path.join(project, 'exercises', EXERCISE, file);
 const edit = (file: string, change: (text: string) => string) => fs.writeFileSync(exerciseFile(file), change(fs.readFileSync(exerciseFile(file), 'utf8')));
 
-/** Recreates the folder `from` at `to` with hard links to its files (Vite's cache, node_modules/.vite, left out). */
+/** Recreates the folder `from` at `to` with hard links to its files (copies where it cannot link); Vite's cache (.vite) is left out. */
 function linkTree(from: string, to: string): void {
   fs.mkdirSync(to);
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
@@ -40,7 +40,13 @@ function linkTree(from: string, to: string): void {
     if (entry.isDirectory()) {
       if (entry.name !== '.vite') linkTree(source, target);
     } else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(source), target);
-    else fs.linkSync(source, target);
+    else {
+      try {
+        fs.linkSync(source, target);
+      } catch {
+        fs.copyFileSync(source, target); // a file system without hard links
+      }
+    }
   }
 }
 
