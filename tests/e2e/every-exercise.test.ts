@@ -66,6 +66,9 @@ describe('every exercise through the editor', () => {
   for (const exercise of exercises) {
     const { id } = exercise;
     it(`${id}: ${exercise.wrong.file} fails with "${exercise.wrong.expect}"${exercise.runSolution ? ', the solution shown and copied in passes' : ''}`, async () => {
+      const built = path.join(site.outDir, exercise.lesson, 'index.html');
+      const html = fs.existsSync(built) ? fs.readFileSync(built, 'utf8') : '';
+      expect(html.includes(`data-exercise-id="${id}"`), `the built page of ${exercise.lesson} (exercise.json's lesson) has no <Exercise id="${id}" /> block`).toBe(true);
       const started = Date.now();
       const tracked = await openPage(browser);
       const { page } = tracked;
