@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, REPO_ROOT, serveSite, type ServedSite } from './harness';
+import { exerciseBlock, loadEditorAndWait } from './exercise-page';
 import { inEachThemeAndWidth, longTasksSince, pageNow, recordLongTasks, shootElement } from './page-measures';
 
 const LESSON = '/lessons/04-relu-he/';
@@ -34,7 +35,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const block = (page: Page) => page.locator(`[data-exercise-id="${ID}"]`);
+const block = (page: Page) => exerciseBlock(page, ID);
 
 /** Opens lesson 4 with `code` saved as the learner's code of the exercise and presses Run. */
 async function runSaved(page: Page, code: string) {
@@ -43,13 +44,7 @@ async function runSaved(page: Page, code: string) {
   await page.reload({ waitUntil: 'networkidle' });
   await block(page).scrollIntoViewIfNeeded();
   // Load the editor (it opens with the saved code) and let it settle, so what follows Run is the run itself.
-  // (Clicked until the island, hydrated when visible, starts loading it.)
-  const island = block(page).locator('.exercise-island');
-  await expect.poll(async () => {
-    await block(page).locator('pre.exercise-static-code').click({ timeout: 5_000 }).catch(() => {});
-    return island.getAttribute('data-editor-state');
-  }, { timeout: 60_000 }).not.toBe('static');
-  await block(page).locator('.exercise-island[data-editor-state="ready"]').waitFor({ timeout: 90_000 });
+  await loadEditorAndWait(page, ID);
   await page.waitForTimeout(3000);
   await block(page).getByRole('button', { name: 'Run' }).click();
 }
