@@ -254,11 +254,16 @@ export function sampleOrthogonal(shape: readonly number[], gain: number, random:
   const q = inWorkspace ? workspaceQ.fill(0, 0, k * n) : new Float64Array(k * n);
   const applyBlockOfFour = inWorkspace ? applyBlockOfFourInWorkspace : blockOfFourKernel(q, vectors);
   const tau = new Float64Array(k);
+  // fillNormal draws the Gaussian vectors ≈ 5× faster than a normal() call per value (a tenth of the whole time at
+  // 512 × 512). Its float32 values are the ziggurat's own, rounded by at most 2⁻²⁴ relative: as fine as the
+  // ziggurat's grid (24-bit positions) and the float32 weights this returns.
+  const gaussians = new Float32Array(n);
   for (let j = 0; j < k; j++) {
     const v = vectors.subarray(j * n + j, j * n + n);
+    const x = random.fillNormal(gaussians.subarray(0, n - j));
     let norm2 = 0;
     for (let i = 0; i < v.length; i++) {
-      const z = random.normal();
+      const z = x[i];
       v[i] = z;
       norm2 += z * z;
     }
@@ -369,7 +374,7 @@ function blockOfFourKernel(q: Float64Array, vectors: Float64Array): (tau: Float6
  * sampleOrthogonal's Q and reflectors live in these two arrays when they fit (up to 512 × 512): a kernel that reads
  * arrays bound once, at load, runs ≈ 1.35× faster in V8 than the same kernel on arrays passed in, because the
  * optimizing compiler folds their address and length into the code instead of reloading them for every element.
- * Larger matrices get arrays and a kernel of their own (which costs the workspace kernel that specialization).
+ * Larger matrices get arrays and a kernel of their own.
  */
 const ORTHOGONAL_WORKSPACE = 512 * 512;
 const workspaceQ = new Float64Array(ORTHOGONAL_WORKSPACE);
