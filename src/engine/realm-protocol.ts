@@ -128,7 +128,7 @@ export function timeoutMessage(
   if (pace.currentMs > STUCK_FACTOR * perLayerMs) {
     return `${head}: that layer had run for ${formatDuration(pace.currentMs)}, while ${before} took ${formatDuration(perLayerMs)}${pace.returnedLayers === 1 ? '' : ' each'}: an endless loop, or far more work on this layer than on those before it`;
   }
-  return `${head}: too slow. It returned ${pace.returnedLayers} layers in ${formatDuration(pace.returnedMs)} (${formatDuration(perLayerMs)} a layer), so all ${pace.totalLayers} layers would take about ${formatDuration(perLayerMs * pace.totalLayers)}`;
+  return `${head}: too slow. It returned ${pace.returnedLayers} layer${pace.returnedLayers === 1 ? '' : 's'} in ${formatDuration(pace.returnedMs)} (${formatDuration(perLayerMs)} a layer), so all ${pace.totalLayers} layers would take about ${formatDuration(perLayerMs * pace.totalLayers)}`;
 }
 
 /** 60 s, 1.5 s, 0.25 s, 3 ms, 0.004 ms: enough digits to tell a slow layer from a fast one. */

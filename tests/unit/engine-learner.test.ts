@@ -253,5 +253,8 @@ describe('timeoutMessage (one wording for the CLI and the browser page)', () => 
       .toBe('your initializer was still working on layer 24 (dense24) after 60 s: too slow. It returned 23 layers in 58.5 s (2.5 s a layer), so all 100 layers would take about 254 s');
     expect(timeoutMessage(60_000, { network: 'deep', layer: 2, layerName: 'dense2', pace: { returnedLayers: 1, returnedMs: 4, currentMs: 59_996, totalLayers: 100 } }))
       .toBe('deep: your initializer was still working on layer 2 (dense2) after 60 s: that layer had run for 60 s, while the layer before it took 4 ms: an endless loop, or far more work on this layer than on those before it');
+    // One slow layer of 40 s and 20 s into the second: the same pace, so too slow, not stuck.
+    expect(timeoutMessage(60_000, { layer: 2, pace: { returnedLayers: 1, returnedMs: 40_000, currentMs: 20_000, totalLayers: 8 } }))
+      .toBe('your initializer was still working on layer 2 after 60 s: too slow. It returned 1 layer in 40 s (40 s a layer), so all 8 layers would take about 320 s');
   });
 });
