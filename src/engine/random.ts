@@ -249,10 +249,10 @@ export function sampleOrthogonal(shape: readonly number[], gain: number, random:
 
   // Reflector j: v_j (length n − j, stored at vectors[j·n + j …], zeros above) and τ_j, H_j = I − τ_j v_j v_jᵀ on
   // rows ≥ j. Q, column-major: column c at q[c·n … c·n + n). Starts as [diag(s); 0].
-  const inWorkspace = n * k <= ORTHOGONAL_WORKSPACE;
-  const vectors = inWorkspace ? workspaceVectors.fill(0, 0, k * n) : new Float64Array(k * n);
-  const q = inWorkspace ? workspaceQ.fill(0, 0, k * n) : new Float64Array(k * n);
-  const applyBlockOfFour = inWorkspace ? applyBlockOfFourInWorkspace : blockOfFourKernel(q, vectors);
+  const workspace = n * k <= ORTHOGONAL_WORKSPACE ? orthogonalWorkspace() : undefined;
+  const vectors = workspace ? workspace.vectors.fill(0, 0, k * n) : new Float64Array(k * n);
+  const q = workspace ? workspace.q.fill(0, 0, k * n) : new Float64Array(k * n);
+  const applyBlockOfFour = workspace ? workspace.applyBlockOfFour : blockOfFourKernel(q, vectors);
   const tau = new Float64Array(k);
   // fillNormal draws the Gaussian vectors ≈ 5× faster than a normal() call per value (≈ 6 % of the whole time at
   // 512 × 512). Its float32 values are the ziggurat's own, rounded by at most 2⁻²⁴ relative: as fine as the
@@ -371,12 +371,18 @@ function blockOfFourKernel(q: Float64Array, vectors: Float64Array): (tau: Float6
 }
 
 /**
- * sampleOrthogonal's Q and reflectors live in these two arrays when they fit (up to 512 × 512): a kernel bound once, at
- * load, to these arrays runs ≈ 1.35× faster in V8 than the same kernel on arrays passed in (Node, bundled or not),
+ * sampleOrthogonal's Q and reflectors live in these two arrays when they fit (up to 512 × 512): a kernel bound once (at
+ * the first draw, so a page that never draws one does not hold 4 MB) to these arrays runs ≈ 1.35× faster in V8 than the same kernel on arrays passed in (Node, bundled or not),
  * because TurboFan embeds the arrays in the kernel's code instead of reloading and re-checking them for every element.
  * Larger matrices get arrays and a kernel of their own.
  */
 const ORTHOGONAL_WORKSPACE = 512 * 512;
-const workspaceQ = new Float64Array(ORTHOGONAL_WORKSPACE);
-const workspaceVectors = new Float64Array(ORTHOGONAL_WORKSPACE);
-const applyBlockOfFourInWorkspace = blockOfFourKernel(workspaceQ, workspaceVectors);
+let workspace: { q: Float64Array; vectors: Float64Array; applyBlockOfFour: ReturnType<typeof blockOfFourKernel> } | undefined;
+function orthogonalWorkspace(): NonNullable<typeof workspace> {
+  if (!workspace) {
+    const q = new Float64Array(ORTHOGONAL_WORKSPACE);
+    const vectors = new Float64Array(ORTHOGONAL_WORKSPACE);
+    workspace = { q, vectors, applyBlockOfFour: blockOfFourKernel(q, vectors) };
+  }
+  return workspace;
+}
