@@ -115,6 +115,7 @@ export async function gradeSubmission(
       startLimitMs: options.startLimitMs ?? 120_000,
       networkName: (i) => (many ? networks[i].name : undefined),
       layerName: (network, layer) => layers[network]?.[layer - 1]?.name,
+      layerCount: (network) => layers[network]?.length ?? 0,
       onInitLayer: options.onInitLayer && ((network, layer) => {
         const info = layers[network]?.[layer - 1];
         if (info) options.onInitLayer!(info, network);
@@ -257,6 +258,7 @@ interface ChannelOptions {
   startLimitMs: number;
   networkName: (network: number) => string | undefined;
   layerName: (network: number, layer: number) => string | undefined;
+  layerCount: (network: number) => number;
   onInitLayer?: (network: number, layer: number) => void;
 }
 
@@ -272,6 +274,8 @@ class LearnerChannel {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: { network: number; layer: number } | undefined;
+  /** The clock of the network being filled (Date.now() ms): for a time-out that tells slow code from a stuck layer. */
+  private pace = { network: -1, startedAt: 0, returnedLayers: 0, lastReturnedAt: 0, layerStartedAt: 0 };
 
   constructor(messages: AsyncIterable<unknown> | Iterable<unknown>, private readonly options: ChannelOptions) {
     this.iterator = Symbol.asyncIterator in messages
@@ -369,16 +373,28 @@ class LearnerChannel {
       this.timer = setTimeout(() => this.onTimeout(), options.timeLimitMs);
     } else if (message.type === 'layer-start') {
       this.current = { network: message.network, layer: message.layer };
+      const now = Date.now();
+      if (this.pace.network !== message.network) this.pace = { network: message.network, startedAt: now, returnedLayers: 0, lastReturnedAt: now, layerStartedAt: now };
+      this.pace.layerStartedAt = now;
       options.onInitLayer?.(message.network, message.layer);
+    } else if (message.type === 'weights' && message.network === this.pace.network) {
+      this.pace.returnedLayers++;
+      this.pace.lastReturnedAt = Date.now();
     } else if (message.type === 'learner-done' || message.type === 'learner-error') {
       clearTimeout(this.timer);
     }
   }
 
   private onTimeout(): void {
-    const { options, current } = this;
+    const { options, current, pace } = this;
     const where = current && {
       network: options.networkName(current.network), layer: current.layer, layerName: options.layerName(current.network, current.layer),
+      pace: pace.network === current.network ? {
+        returnedLayers: pace.returnedLayers,
+        returnedMs: pace.lastReturnedAt - pace.startedAt,
+        currentMs: Date.now() - pace.layerStartedAt,
+        totalLayers: options.layerCount(current.network),
+      } : undefined,
     };
     this.fail(new LearnerError('timeout', timeoutMessage(options.timeLimitMs, where), current?.layer));
   }
