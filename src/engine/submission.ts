@@ -221,6 +221,7 @@ export async function learnerWeights(
     startLimitMs: options.startLimitMs ?? 120_000,
     networkName: (i) => (many ? networks[i]?.name : undefined),
     layerName: (network, layer) => networks[network]?.layers[layer - 1]?.name,
+    layerCount: (network) => networks[network]?.layers.length ?? 0,
     onInitLayer: options.onInitLayer && ((network, layer) => {
       const info = networks[network]?.layers[layer - 1];
       if (info) options.onInitLayer!(info, network);

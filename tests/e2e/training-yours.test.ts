@@ -174,7 +174,8 @@ test('an endless loop in the saved code stops at the time limit with its layer n
   const widget = await openWidget(page, ENDLESS_CODE);
   await chooseInits(widget, [/^\s*LeCun/, /^\s*yours/]);
   await trainAndWait(widget);
-  expect(await readoutOf(widget, /^yours/)).toBe(`yours: not trained: your initializer was still working on layer 2 (dense2) after ${YOURS_LIMIT_S} s: too slow, or an endless loop`);
+  // The runner's time-out wording (page or grader, whichever clock runs out first): the layer, the limit, stuck.
+  expect(await readoutOf(widget, /^yours/)).toMatch(new RegExp(`^yours: not trained: your initializer was still working on layer 2 \\(dense2\\) after ${YOURS_LIMIT_S} s.*(stuck on this layer|an endless loop)`));
   // LeCun trains as lesson 1 quotes it (37.9 % at seed 1): well above chance.
   expect(parseReadout(await readoutOf(widget, /LeCun/)).accuracy).toBeGreaterThan(0.2);
   expect(errors).toEqual([]);
