@@ -103,6 +103,45 @@ export interface InitializerPace {
 }
 
 /**
+ * The clock of the network an initializer is filling, for a time-out that tells slow code from a stuck layer.
+ * The grader (submission.ts) and the page (run-attempt.ts, which also stops a run) both keep one.
+ */
+export class InitializerClock {
+  private network = -1;
+  private startedAt = 0;
+  private returnedLayers = 0;
+  private lastReturnedAt = 0;
+  private layerStartedAt = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The initializer was asked for a layer of `network` (a new network restarts the clock). */
+  layerStarted(network: number): void {
+    const now = this.now();
+    if (network !== this.network) {
+      this.network = network;
+      this.startedAt = this.lastReturnedAt = now;
+      this.returnedLayers = 0;
+    }
+    this.layerStartedAt = now;
+  }
+
+  /** The initializer returned a layer of `network`. */
+  layerReturned(network: number): void {
+    if (network !== this.network) return;
+    this.returnedLayers++;
+    this.lastReturnedAt = this.now();
+  }
+
+  /** The pace so far, if `network` is the one being filled. */
+  paceOf(network: number, totalLayers: number): InitializerPace | undefined {
+    if (network !== this.network) return undefined;
+    const now = this.now();
+    return { returnedLayers: this.returnedLayers, returnedMs: this.lastReturnedAt - this.startedAt, currentMs: now - this.layerStartedAt, totalLayers };
+  }
+}
+
+/**
  * A layer that has run this many times as long as the mean of the layers before it is not slow like them: it is
  * stuck (a layer of the same code takes about the mean, so at the time-out it has run for at most about 1× the mean).
  */

@@ -18,7 +18,7 @@ import type { InitializerRef } from './initializers';
 import { initializeWeights, runLab } from './lab';
 import { LearnerError, layerLabel, validateLayerWeights, type LearnerErrorKind, type LearnerInitializer } from './learner-api';
 import { initializerMessages } from './learner-realm';
-import { parseFromLearner, timeoutMessage, type FromLearner, type LearnerJob } from './realm-protocol';
+import { InitializerClock, parseFromLearner, timeoutMessage, type FromLearner, type LearnerJob } from './realm-protocol';
 import type { Dataset } from './datasets';
 import { weightLayers } from './networks';
 import { trainCriterionCheck, type TrainCurve, type TrainProgress } from './train-grading';
@@ -275,8 +275,7 @@ class LearnerChannel {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: { network: number; layer: number } | undefined;
-  /** The clock of the network being filled (Date.now() ms): for a time-out that tells slow code from a stuck layer. */
-  private pace = { network: -1, startedAt: 0, returnedLayers: 0, lastReturnedAt: 0, layerStartedAt: 0 };
+  private readonly clock = new InitializerClock();
 
   constructor(messages: AsyncIterable<unknown> | Iterable<unknown>, private readonly options: ChannelOptions) {
     this.iterator = Symbol.asyncIterator in messages
@@ -374,28 +373,20 @@ class LearnerChannel {
       this.timer = setTimeout(() => this.onTimeout(), options.timeLimitMs);
     } else if (message.type === 'layer-start') {
       this.current = { network: message.network, layer: message.layer };
-      const now = Date.now();
-      if (this.pace.network !== message.network) this.pace = { network: message.network, startedAt: now, returnedLayers: 0, lastReturnedAt: now, layerStartedAt: now };
-      this.pace.layerStartedAt = now;
+      this.clock.layerStarted(message.network);
       options.onInitLayer?.(message.network, message.layer);
-    } else if (message.type === 'weights' && message.network === this.pace.network) {
-      this.pace.returnedLayers++;
-      this.pace.lastReturnedAt = Date.now();
+    } else if (message.type === 'weights') {
+      this.clock.layerReturned(message.network);
     } else if (message.type === 'learner-done' || message.type === 'learner-error') {
       clearTimeout(this.timer);
     }
   }
 
   private onTimeout(): void {
-    const { options, current, pace } = this;
+    const { options, current } = this;
     const where = current && {
       network: options.networkName(current.network), layer: current.layer, layerName: options.layerName(current.network, current.layer),
-      pace: pace.network === current.network ? {
-        returnedLayers: pace.returnedLayers,
-        returnedMs: pace.lastReturnedAt - pace.startedAt,
-        currentMs: Date.now() - pace.layerStartedAt,
-        totalLayers: options.layerCount(current.network),
-      } : undefined,
+      pace: this.clock.paceOf(current.network, options.layerCount(current.network)),
     };
     this.fail(new LearnerError('timeout', timeoutMessage(options.timeLimitMs, where), current?.layer));
   }

@@ -184,7 +184,7 @@ export type FromWorker =
   | { type: 'ready'; report: Omit<BackendReport, 'requested'> }
   | { type: 'init-failed'; tried: BackendAttempt[]; message: string }
   /** The initializer is about to be asked for this weight layer (names the layer if time runs out). */
-  | { type: 'init-layer'; runId: number; network: string; networkIndex: number; layer: number; name: string }
+  | { type: 'init-layer'; runId: number; network: string; networkIndex: number; layer: number; name: string; layers: number }
   /** The learner's realm has answered (weights or an error) and is no longer needed. */
   | { type: 'learner-finished'; runId: number }
   | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }

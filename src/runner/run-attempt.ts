@@ -3,7 +3,7 @@
  * from the worker, coalesces the streamed layers and training points to one delivery per animation frame,
  * and turns what ended the run (verdict, weights, learner error, time-out, crash) into one Attempt.
  */
-import { timeoutMessage } from '../engine/realm-protocol';
+import { InitializerClock, timeoutMessage } from '../engine/realm-protocol';
 import { parseTrainPoint, type FromWorker, type LabResult, type RunErrorKind, type RunOutcome, type StreamedEvent, type SubmissionCheck, type ToWorker, type TrainedNetwork } from './protocol';
 import { formatSeconds, type Crash, type GraderWorker } from './sandbox-host';
 
@@ -43,6 +43,8 @@ export function runAttempt(
     let settled = false;
     let received = 0;
     let initializing: (FromWorker & { type: 'init-layer' }) | null = null;
+    // The worker asks for a network's layers in order, so the next layer's start is the previous one's return.
+    const clock = new InitializerClock();
     let learnerFinished = false;
     let pending: StreamedEvent[] = [];
     let frameRequest: number | null = null;
@@ -82,7 +84,10 @@ export function runAttempt(
         return;
       }
       const networkCount = job.type === 'run' ? job.exercise.networks.length : job.networks.length;
-      const where = initializing ? { layer: initializing.layer, layerName: initializing.name, network: networkCount > 1 ? initializing.network : undefined } : undefined;
+      const where = initializing ? {
+        layer: initializing.layer, layerName: initializing.name, network: networkCount > 1 ? initializing.network : undefined,
+        pace: clock.paceOf(initializing.networkIndex, initializing.layers),
+      } : undefined;
       fail('timeout', timeoutMessage(timeLimitMs, where), initializing?.layer);
     }, timeLimitMs);
     cancel = () => settle({ kind: 'cancelled' });
@@ -95,6 +100,8 @@ export function runAttempt(
       }
       switch (msg.type) {
         case 'init-layer':
+          if (initializing?.networkIndex === msg.networkIndex) clock.layerReturned(msg.networkIndex);
+          clock.layerStarted(msg.networkIndex);
           initializing = msg;
           return;
         case 'learner-finished':

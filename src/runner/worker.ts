@@ -12,6 +12,7 @@ import { runLab } from '../engine/lab';
 import type { NetworkSpec } from '../engine/types';
 import { datasetFromFile } from '../engine/datasets';
 import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
+import { weightLayers } from '../engine/networks';
 import { gradeSubmission, learnerWeights } from '../engine/submission';
 import { learnerPortSource } from './learner-port-source';
 import { chooseBackend, webGpuDeviceLost, BackendUnavailableError } from './backends';
@@ -91,10 +92,12 @@ async function handleRun(request: ToWorker): Promise<void> {
   }
   try {
     const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
-    const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
+    const resolved = exercise.networks.map((ref) => resolveNetwork(ref));
+    const networkNames = resolved.map((spec) => spec.name);
+    const layerCounts = resolved.map((spec) => weightLayers(spec).length);
     const { trainingData } = request;
     const report = await gradeSubmission(exercise, learnerPortSource(learnerPort!, request.compiledJs, () => send({ type: 'learner-finished', runId })), {
-      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name }),
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name, layers: layerCounts[networkIndex] }),
       onLayer: (stats, phase, networkIndex) => {
         if (!finished) send({ type: 'layer', runId, network: networkNames[networkIndex], networkIndex, phase, stats });
       },
@@ -133,7 +136,7 @@ async function handleWeights(request: ToWorker & { type: 'weights' }): Promise<v
   try {
     const result = await learnerWeights(learnerPortSource(learnerPort!, compiledJs, () => send({ type: 'learner-finished', runId })), { seed, networks }, {
       timeLimitMs,
-      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networks[networkIndex].name, networkIndex, layer: layer.index, name: layer.name }),
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networks[networkIndex].name, networkIndex, layer: layer.index, name: layer.name, layers: networks[networkIndex].layers.length }),
     });
     if ('error' in result) {
       send({ type: 'failed', runId, kind: runErrorKind(result.error.kind), message: result.error.message, layer: result.error.layer });

@@ -99,12 +99,31 @@ describe('time limit and responsiveness', () => {
     expect(outcome.error?.kind).toBe('timeout');
     expect(outcome.error?.layer).toBe(2);
     expect(outcome.error?.message).toMatch(/layer 2/);
+    // Layer 1 returned in milliseconds: the page's clock tells a stuck layer from slow code.
+    expect(outcome.error?.message).toMatch(/that layer had run for [\d.]+ s, while the layer before it took [\d.]+ m?s: an endless loop/);
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(3000);
     expect(outcome.elapsedMs).toBeLessThan(3000 + 2000);
     // The page's own measure: how long each click waited for the main thread (a frozen page: seconds).
     expect(Math.max(...delays)).toBeLessThan(200);
     // From the test's side (includes Playwright's own work on a shared machine): well under the loop's 3 s.
     expect(Math.max(...roundTrips)).toBeLessThan(2000);
+  });
+
+  it('code that is merely slow is told so, with its pace and what the whole network would take', async () => {
+    // 20 layers at about 0.7 s each against a 3 s limit: layer 5 is still running when time runs out.
+    const exercise = await smallExercise({ timeLimitMs: 3000, networks: [{ preset: 'mlp', depth: 20, width: 64, activation: 'relu' }] });
+    const slow = compile(initializerThat('const until = Date.now() + 700; while (Date.now() < until) {}'));
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: slow, backend: 'wasm' });
+    expect(outcome.error?.kind).toBe('timeout');
+    const message = outcome.error?.message ?? '';
+    const pace = message.match(/too slow\. It returned (\d+) layers? in ([\d.]+) s \(([\d.]+) s a layer\), so all 20 layers would take about ([\d.]+) s/);
+    expect(pace, message).not.toBeNull();
+    const [returned, perLayer, whole] = [Number(pace![1]), Number(pace![3]), Number(pace![4])];
+    expect(returned).toBeGreaterThanOrEqual(2);
+    expect(returned).toBeLessThanOrEqual(4);
+    expect(perLayer).toBeGreaterThanOrEqual(0.7);
+    expect(perLayer).toBeLessThan(1.2);
+    expect(whole).toBeCloseTo(20 * perLayer, 0);
   });
 
   it('after a timeout the runner grades the next submission normally', async () => {
