@@ -2,8 +2,8 @@
 
 Started as `python3 bench/pytorch_peer.py THREADS`; reads one JSON request per line on stdin, answers one JSON
 line on stdout. Requests:
-  {"op": "prepare", "id": ..., "kind": "lab" | "init", "network": NetworkSpec, "weightShapes": [[...], ...],
-   "batch": n, "backward": bool, "drawWeights": bool}
+  {"op": "prepare", "id": ..., "kind": "lab" | "init" | "orthogonal", "network": NetworkSpec,
+   "weightShapes": [[...], ...], "batch": n, "backward": bool, "drawWeights": bool, "gain": g}
   {"op": "run", "id": ...}  ->  {"wall": seconds, "cpu": seconds}
 The network arrives as initlab's own NetworkSpec (channels last), so both sides run the one definition.
 Per weight layer the lab workload computes what initlab's runLab reports: the pre-activations' mean and
@@ -38,6 +38,12 @@ def draw_weights(shapes):
             w = torch.empty(cout, cin, kh, kw).normal_(0.0, he_std(shape))
         weights.append(w)
     return weights
+
+
+def draw_orthogonal(shapes, gain):
+    """torch.nn.init.orthogonal_ (QR of a Gaussian matrix, signs fixed by R's diagonal), layout [units, in]."""
+    for shape in shapes:
+        torch.nn.init.orthogonal_(torch.empty(shape[1], math.prod(shape[:-1])), gain=gain)
 
 
 def activate(y, activation):
@@ -124,6 +130,8 @@ def main():
             wall0 = time.perf_counter()
             if job["kind"] == "init":
                 draw_weights(job["weightShapes"])
+            elif job["kind"] == "orthogonal":
+                draw_orthogonal(job["weightShapes"], job["gain"])
             else:
                 weights = job.get("weights") or draw_weights(job["weightShapes"])
                 run_lab(job["network"], weights, job["batch"], job["backward"])

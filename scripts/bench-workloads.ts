@@ -4,7 +4,8 @@
  * request that bench/pytorch_peer.py understands.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { alexnet, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
+import { alexnet, createRandom, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
+import { sampleOrthogonal } from '../src/engine/random';
 
 /**
  * PyTorch at `threads` threads, its BLAS included (Debian's torch calls OpenBLAS, which otherwise starts one thread
@@ -15,13 +16,15 @@ export const PEER_THREAD_ENV = (threads: number) => ({ OPENBLAS_NUM_THREADS: Str
 
 /** What bench/pytorch_peer.py is asked to prepare; it then runs it on each `run` request. */
 export interface PeerRequest {
-  kind: 'lab' | 'init';
-  network: NetworkSpec;
+  /** lab: runLab's statistics; init: He-normal weights; orthogonal: torch.nn.init.orthogonal_ with `gain`. */
+  kind: 'lab' | 'init' | 'orthogonal';
+  network?: NetworkSpec;
   weightShapes: number[][];
   batch?: number;
   backward?: boolean;
   /** Weights drawn inside each timed run (else once, before timing). */
   drawWeights?: boolean;
+  gain?: number;
 }
 
 export interface BenchWorkload {
@@ -39,6 +42,8 @@ export interface BenchWorkload {
 function labPeer(network: NetworkSpec, batch: number, backward: boolean, drawWeights: boolean): PeerRequest {
   return { kind: 'lab', network, weightShapes: weightLayers(network).map((l) => [...l.shape]), batch, backward, drawWeights };
 }
+
+const ORTHOGONAL_LAYERS = 100;
 
 export function benchWorkloads(): BenchWorkload[] {
   const deepMlp = mlp({ depth: 50, width: 512, activation: 'relu' });
@@ -65,6 +70,15 @@ export function benchWorkloads(): BenchWorkload[] {
         for (let i = 0; i < layers.length; i++) tf.tensor(weights[i], layers[i].shape).dispose();
       },
       peer: { kind: 'init', network: alex, weightShapes: weightLayers(alex).map((l) => [...l.shape]) },
+    },
+    {
+      // random.orthogonal of the learner tools; issue 10 asks for 100 layers of 512 × 512 in under 3 s.
+      id: 'orthogonal', name: '(o) 100 orthogonal 512×512', targetRatio: 1.5,
+      run: async () => {
+        const random = createRandom(1);
+        for (let i = 0; i < ORTHOGONAL_LAYERS; i++) sampleOrthogonal([512, 512], Math.SQRT2, random);
+      },
+      peer: { kind: 'orthogonal', weightShapes: Array.from({ length: ORTHOGONAL_LAYERS }, () => [512, 512]), gain: Math.SQRT2 },
     },
   ];
 }

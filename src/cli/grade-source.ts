@@ -35,7 +35,7 @@ export async function gradeSource(exercise: Exercise, source: string, file: stri
     if (!(error instanceof CompileError)) throw error;
     return {
       passed: false, message: error.message, checks: [{ name: 'compile', status: 'error', message: error.message }],
-      verdicts: [], results: [], error: { kind: 'compile' }, badInput: true,
+      verdicts: [], results: [], training: [], error: { kind: 'compile' }, badInput: true,
     };
   }
   const report = await gradeSubmission(

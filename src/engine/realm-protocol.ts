@@ -90,11 +90,91 @@ function plainLine(text: string): string {
   return text.slice(0, 2000).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
+/**
+ * How far the initializer had got in the network it was filling when time ran out, timed by the grader.
+ * `returnedMs` is the time from the network's first layer-start to its last returned layer.
+ */
+export interface InitializerPace {
+  returnedLayers: number;
+  returnedMs: number;
+  /** How long the layer it was still working on had run. */
+  currentMs: number;
+  totalLayers: number;
+}
+
+/**
+ * The clock of the network an initializer is filling, for a time-out that tells slow code from a stuck layer.
+ * The grader (submission.ts) and the page (run-attempt.ts, which also stops a run) both keep one.
+ */
+export class InitializerClock {
+  private network = -1;
+  private startedAt = 0;
+  private returnedLayers = 0;
+  private lastReturnedAt = 0;
+  private layerStartedAt = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The initializer was asked for a layer of `network` (a new network restarts the clock). */
+  layerStarted(network: number): void {
+    const now = this.now();
+    if (network !== this.network) {
+      this.network = network;
+      this.startedAt = this.lastReturnedAt = now;
+      this.returnedLayers = 0;
+    }
+    this.layerStartedAt = now;
+  }
+
+  /** The initializer returned a layer of `network`. */
+  layerReturned(network: number): void {
+    if (network !== this.network) return;
+    this.returnedLayers++;
+    this.lastReturnedAt = this.now();
+  }
+
+  /** The pace so far, if `network` is the one being filled. */
+  paceOf(network: number, totalLayers: number): InitializerPace | undefined {
+    if (network !== this.network) return undefined;
+    const now = this.now();
+    return { returnedLayers: this.returnedLayers, returnedMs: this.lastReturnedAt - this.startedAt, currentMs: now - this.layerStartedAt, totalLayers };
+  }
+}
+
+/**
+ * A layer that has run this many times as long as the mean of the layers before it is not slow like them: it is
+ * stuck (a layer of the same code takes about the mean, so at the time-out it has run for at most about 1× the mean).
+ */
+const STUCK_FACTOR = 3;
+
 /** The one wording of a time-out, wherever the initializer was when time ran out. */
-export function timeoutMessage(limitMs: number, where: { network?: string; layer?: number; layerName?: string } | undefined): string {
-  const seconds = `${Math.round(limitMs / 100) / 10} s`;
+export function timeoutMessage(
+  limitMs: number,
+  where: { network?: string; layer?: number; layerName?: string; pace?: InitializerPace } | undefined,
+): string {
+  const seconds = formatDuration(limitMs);
   if (!where || where.layer === undefined) return `stopped after the time limit of ${seconds} before your initializer returned any layer: too slow, or an endless loop`;
   const name = where.layerName ? ` (${where.layerName})` : '';
   const net = where.network ? `${where.network}: ` : '';
-  return `${net}your initializer was still working on layer ${where.layer}${name} after ${seconds}: too slow, or an endless loop`;
+  const head = `${net}your initializer was still working on layer ${where.layer}${name} after ${seconds}`;
+  const pace = where.pace;
+  if (!pace || pace.returnedLayers === 0) {
+    if (where.layer > 1) return `${head}, with the layers before it returned: too slow for this network, or stuck on this layer`;
+    return `${head}: too slow, or an endless loop`;
+  }
+  const perLayerMs = pace.returnedMs / pace.returnedLayers;
+  const before = pace.returnedLayers === 1 ? 'the layer before it' : `the ${pace.returnedLayers} layers before it`;
+  if (pace.currentMs > STUCK_FACTOR * perLayerMs) {
+    return `${head}: that layer had run for ${formatDuration(pace.currentMs)}, while ${before} took ${formatDuration(perLayerMs)}${pace.returnedLayers === 1 ? '' : ' each'}: an endless loop, or far more work on this layer than on those before it`;
+  }
+  return `${head}: too slow. It returned ${pace.returnedLayers} layer${pace.returnedLayers === 1 ? '' : 's'} in ${formatDuration(pace.returnedMs)} (${formatDuration(perLayerMs)} a layer), so all ${pace.totalLayers} layers would take about ${formatDuration(perLayerMs * pace.totalLayers)}`;
+}
+
+/** 60 s, 1.5 s, 0.25 s, 3 ms, 0.004 ms: enough digits to tell a slow layer from a fast one. */
+function formatDuration(ms: number): string {
+  if (ms >= 100_000) return `${Math.round(ms / 1000)} s`;
+  if (ms >= 1000) return `${Math.round(ms / 100) / 10} s`;
+  if (ms >= 100) return `${Math.round(ms / 10) / 100} s`;
+  if (ms >= 1) return `${Math.round(ms)} ms`;
+  return `${Number(ms.toPrecision(1))} ms`;
 }

@@ -18,10 +18,10 @@ import type { InitializerRef } from './initializers';
 import { initializeWeights, runLab } from './lab';
 import { LearnerError, layerLabel, validateLayerWeights, type LearnerErrorKind, type LearnerInitializer } from './learner-api';
 import { initializerMessages } from './learner-realm';
-import { parseFromLearner, timeoutMessage, type FromLearner, type LearnerJob } from './realm-protocol';
+import { InitializerClock, parseFromLearner, timeoutMessage, type FromLearner, type LearnerJob } from './realm-protocol';
 import type { Dataset } from './datasets';
 import { weightLayers } from './networks';
-import { trainCriterionCheck } from './train-grading';
+import { trainCriterionCheck, type TrainCurve, type TrainProgress } from './train-grading';
 import type { LabResult, LayerInfo, LayerStats, NetworkSpec, Verdict, VerdictCheck } from './types';
 
 /** What a learner realm is asked for: the seed of its `random` and every network's weight layers. */
@@ -48,6 +48,8 @@ export interface SubmissionOptions {
   onInitLayer?: (layer: LayerInfo, network: number) => void;
   /** Loads a shipped dataset by name (Node and browser differ): needed by exercises with a `train` criterion. */
   loadDataset?: (name: 'digits' | 'spirals') => Promise<Dataset>;
+  /** Each point of a train criterion's runs as it is measured (network index, seed, step). */
+  onTrainPoint?: (progress: TrainProgress, network: number) => void;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'error';
@@ -75,6 +77,13 @@ export interface SubmissionReport {
   results: LabResult[];
   /** Set when the learner's code itself was rejected (threw, wrong shape, NaN, time-out, memory, …). */
   error?: { kind: LearnerErrorKind; layer?: number; network?: number };
+  /** The train criterion's runs (one curve per seed that ran), per network that was trained. */
+  training: TrainedNetwork[];
+}
+
+export interface TrainedNetwork {
+  network: string;
+  curves: TrainCurve[];
 }
 
 /** The name of the check that stands for the learner's code running (errors from the realm). */
@@ -99,13 +108,14 @@ export async function gradeSubmission(
   const networks = exercise.networks.map(resolveNetwork);
   const layers = networks.map(weightLayers);
   const many = networks.length > 1;
-  const report: SubmissionReport = { passed: false, message: '', checks: [], verdicts: [], results: [] };
+  const report: SubmissionReport = { passed: false, message: '', checks: [], verdicts: [], results: [], training: [] };
   const channel = typeof source === 'function'
     ? new LearnerChannel(source({ seed, networks: networks.map((n, i) => ({ name: n.name, layers: layers[i], inputMean: n.inputMean, inputStd: n.inputStd })) }), {
       timeLimitMs: options.timeLimitMs ?? exercise.timeLimitMs,
       startLimitMs: options.startLimitMs ?? 120_000,
       networkName: (i) => (many ? networks[i].name : undefined),
       layerName: (network, layer) => layers[network]?.[layer - 1]?.name,
+      layerCount: (network) => layers[network]?.length ?? 0,
       onInitLayer: options.onInitLayer && ((network, layer) => {
         const info = layers[network]?.[layer - 1];
         if (info) options.onInitLayer!(info, network);
@@ -122,10 +132,7 @@ export async function gradeSubmission(
         weights = channel ? await channel.weights(n, layers[n]) : initializeWeights(network, source as InitializerRef, seed);
       } catch (error) {
         if (!(error instanceof LearnerError)) throw error;
-        const layer = error.layer === undefined ? undefined : layers[n][error.layer - 1];
-        // A realm that died (out of memory) knows no layer: say which one its initializer was working on.
-        const where = layer && !error.message.includes(layerLabel(layer)) ? `${layerLabel(layer)}: ` : '';
-        const message = prefix + where + error.message;
+        const message = prefix + learnerErrorText(error, layers[n]);
         report.checks.push({ name: INITIALIZER_CHECK, status: 'error', message, layer: error.layer, ...networkField });
         return { ...report, message, error: { kind: error.kind, layer: error.layer, network: n } };
       }
@@ -157,10 +164,14 @@ export async function gradeSubmission(
         if (!options.loadDataset) {
           throw new Error(`${exercise.id} trains the network on ${criteria.train.dataset}, and this runner has no dataset loader (SubmissionOptions.loadDataset): grade it with \`npm run grade -- ${exercise.id} <file.ts>\``);
         }
-        const check = await trainCriterionCheck({ exercise, network, weights }, options.loadDataset);
-        if (check) addCheck(verdict, check);
-        // The training result is what the exercise asks for: it is the pass message too.
-        if (check?.passed) verdict.message = check.message;
+        const onTrainPoint = options.onTrainPoint;
+        const trained = await trainCriterionCheck({ exercise, network, weights }, options.loadDataset, onTrainPoint && ((p) => onTrainPoint(p, n)));
+        if (trained) {
+          addCheck(verdict, trained.check);
+          report.training.push({ network: network.name, curves: trained.curves });
+          // The training result is what the exercise asks for: it is the pass message too.
+          if (trained.check.passed) verdict.message = trained.check.message;
+        }
       }
       report.verdicts.push(verdict);
       report.checks.push(...verdict.details.map((d) => toCheck(d, networkField)));
@@ -171,6 +182,12 @@ export async function gradeSubmission(
   }
   const message = report.verdicts.map((v, i) => (many ? `${report.results[i].network}: ` : '') + v.message).join('\n');
   return { ...report, passed: true, message };
+}
+
+/** A learner error's message, naming the layer: a realm that died (out of memory) knows no layer, so say which one its initializer was working on. */
+function learnerErrorText(error: LearnerError, layers: LayerInfo[]): string {
+  const layer = error.layer === undefined ? undefined : layers[error.layer - 1];
+  return (layer && !error.message.includes(layerLabel(layer)) ? `${layerLabel(layer)}: ` : '') + error.message;
 }
 
 function addCheck(verdict: Verdict, check: VerdictCheck): void {
@@ -184,6 +201,46 @@ function addCheck(verdict: Verdict, check: VerdictCheck): void {
 
 function toCheck(detail: VerdictCheck, networkField: { network?: string }): SubmissionCheck {
   return { name: detail.check, status: detail.passed ? 'pass' : 'fail', message: detail.message, ...(detail.layer !== undefined ? { layer: detail.layer } : {}), ...networkField };
+}
+
+/**
+ * Only the weights of a learner's initializer, for networks that are not an exercise's (the training widget's
+ * "yours"): the same realm, the same checks of every array (exact length, all finite, copied) and the same
+ * clock and time-out wording as gradeSubmission. Returns one Float32Array per weight layer per network, or the
+ * learner's error.
+ */
+export async function learnerWeights(
+  source: LearnerSource,
+  job: LearnerJobSpec,
+  options: { timeLimitMs: number; startLimitMs?: number; onInitLayer?: (layer: LayerInfo, network: number) => void },
+): Promise<{ weights: Float32Array[][] } | { error: { kind: LearnerErrorKind; message: string; layer?: number; network: number } }> {
+  const { networks } = job;
+  const many = networks.length > 1;
+  const channel = new LearnerChannel(source(job), {
+    timeLimitMs: options.timeLimitMs,
+    startLimitMs: options.startLimitMs ?? 120_000,
+    networkName: (i) => (many ? networks[i]?.name : undefined),
+    layerName: (network, layer) => networks[network]?.layers[layer - 1]?.name,
+    layerCount: (network) => networks[network]?.layers.length ?? 0,
+    onInitLayer: options.onInitLayer && ((network, layer) => {
+      const info = networks[network]?.layers[layer - 1];
+      if (info) options.onInitLayer!(info, network);
+    }),
+  });
+  const weights: Float32Array[][] = [];
+  try {
+    for (let n = 0; n < networks.length; n++) {
+      try {
+        weights.push(await channel.weights(n, networks[n].layers));
+      } catch (error) {
+        if (!(error instanceof LearnerError)) throw error;
+        return { error: { kind: error.kind, message: (many ? `${networks[n].name}: ` : '') + learnerErrorText(error, networks[n].layers), layer: error.layer, network: n } };
+      }
+    }
+  } finally {
+    channel.close();
+  }
+  return { weights };
 }
 
 /**
@@ -202,6 +259,7 @@ interface ChannelOptions {
   startLimitMs: number;
   networkName: (network: number) => string | undefined;
   layerName: (network: number, layer: number) => string | undefined;
+  layerCount: (network: number) => number;
   onInitLayer?: (network: number, layer: number) => void;
 }
 
@@ -217,6 +275,7 @@ class LearnerChannel {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: { network: number; layer: number } | undefined;
+  private readonly clock = new InitializerClock();
 
   constructor(messages: AsyncIterable<unknown> | Iterable<unknown>, private readonly options: ChannelOptions) {
     this.iterator = Symbol.asyncIterator in messages
@@ -314,7 +373,10 @@ class LearnerChannel {
       this.timer = setTimeout(() => this.onTimeout(), options.timeLimitMs);
     } else if (message.type === 'layer-start') {
       this.current = { network: message.network, layer: message.layer };
+      this.clock.layerStarted(message.network);
       options.onInitLayer?.(message.network, message.layer);
+    } else if (message.type === 'weights') {
+      this.clock.layerReturned(message.network);
     } else if (message.type === 'learner-done' || message.type === 'learner-error') {
       clearTimeout(this.timer);
     }
@@ -324,6 +386,7 @@ class LearnerChannel {
     const { options, current } = this;
     const where = current && {
       network: options.networkName(current.network), layer: current.layer, layerName: options.layerName(current.network, current.layer),
+      pace: this.clock.paceOf(current.network, options.layerCount(current.network)),
     };
     this.fail(new LearnerError('timeout', timeoutMessage(options.timeLimitMs, where), current?.layer));
   }

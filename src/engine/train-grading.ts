@@ -7,7 +7,7 @@
 import type { Dataset } from './datasets';
 import type { Exercise, TrainCriterion } from './exercise-schema';
 import { formatNumber } from './format';
-import { train, type TrainResult } from './train';
+import { train, type TrainPoint, type TrainResult } from './train';
 import type { NetworkSpec, Verdict, VerdictCheck } from './types';
 
 /** A loss that moved less than this over the whole run counts as flat. */
@@ -20,13 +20,25 @@ export interface TrainExerciseOptions {
   /** The answer's weights for one seed (the grader validates them; LearnerErrors propagate to the caller). */
   weightsForSeed: (seed: number) => Float32Array[] | Promise<Float32Array[]>;
   onRun?: (run: TrainResult) => void;
+  /** Each streamed point of each seed's run, as it is measured (progress and live curves). */
+  onPoint?: (progress: TrainProgress) => void;
+}
+
+/** Where a graded training run is: seed `seedIndex + 1` of `seeds`, and its latest point. */
+export interface TrainProgress {
+  seed: number;
+  seedIndex: number;
+  seeds: number;
+  steps: number;
+  point: TrainPoint;
 }
 
 /** Trains on every seed of the criterion (stopping at the first failing seed) and grades the runs. */
 export async function trainAndGrade(options: TrainExerciseOptions): Promise<{ verdict: Verdict; runs: TrainResult[] }> {
   const { criterion, network, dataset } = options;
   const runs: TrainResult[] = [];
-  for (const seed of criterion.seeds) {
+  for (const [seedIndex, seed] of criterion.seeds.entries()) {
+    const onPoint = options.onPoint;
     const run = await train({
       network, dataset, seed,
       weights: await options.weightsForSeed(seed),
@@ -34,6 +46,7 @@ export async function trainAndGrade(options: TrainExerciseOptions): Promise<{ ve
       learningRate: criterion.learningRate,
       batch: criterion.batch,
       steps: criterion.steps,
+      onPoint: onPoint && ((point) => onPoint({ seed, seedIndex, seeds: criterion.seeds.length, steps: criterion.steps, point })),
     });
     runs.push(run);
     options.onRun?.(run);
@@ -45,17 +58,32 @@ export async function trainAndGrade(options: TrainExerciseOptions): Promise<{ ve
 /**
  * The train criterion as one check, for a grading path that has the answer's validated weights of one seed
  * (submission.ts's weight-criterion seam): every criterion seed trains from these weights with its own batch
- * order. Null when the exercise has no train criterion.
+ * order. Also returns the curve of each seed that ran (`curves`, what the results panel plots). Null when the
+ * exercise has no train criterion.
  */
 export async function trainCriterionCheck(
   input: { exercise: Exercise; network: NetworkSpec; weights: Float32Array[] },
   loadDataset: (name: TrainCriterion['dataset']) => Promise<Dataset>,
-): Promise<VerdictCheck | null> {
+  onPoint?: (progress: TrainProgress) => void,
+): Promise<{ check: VerdictCheck; curves: TrainCurve[] } | null> {
   const criterion = input.exercise.criteria.train;
   if (!criterion) return null;
   const dataset = await loadDataset(criterion.dataset);
-  const { verdict } = await trainAndGrade({ criterion, network: input.network, dataset, weightsForSeed: () => input.weights });
-  return { check: 'train', passed: verdict.passed, message: verdict.message, layer: verdict.firstBadLayer };
+  const { verdict, runs } = await trainAndGrade({ criterion, network: input.network, dataset, weightsForSeed: () => input.weights, onPoint });
+  return { check: { check: 'train', passed: verdict.passed, message: verdict.message, layer: verdict.firstBadLayer }, curves: runs.map(trainCurve) };
+}
+
+/** A graded training run as plain data: the seed, its points, how it ended (no weights or predictions). */
+export interface TrainCurve {
+  seed: number;
+  steps: number;
+  points: TrainPoint[];
+  diverged?: { step: number; loss: number };
+  final: TrainResult['final'];
+}
+
+function trainCurve(run: TrainResult): TrainCurve {
+  return { seed: run.seed, steps: run.steps, points: run.points, ...(run.diverged ? { diverged: run.diverged } : {}), final: run.final };
 }
 
 /** The verdict on training runs, one per seed (in the criterion's order). */

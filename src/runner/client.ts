@@ -10,6 +10,7 @@
  *   { exercise, compiledJs, backend: 'auto' },  // exercise: the exercise.json data; compiledJs: CommonJS JS
  *   (event) => { ... },                         // 'backend' | 'layer' (as computed) | 'verdict' | 'error'
  * );
+ * const w = await runner.weights({ compiledJs, seed, networks, timeLimitMs }); // only the learner's weights
  * runner.cancel();                              // stop the current run: its worker is terminated and replaced
  * runner.dispose();                             // remove the sandbox frame and every worker
  * ```
@@ -45,6 +46,9 @@ import {
   type RunOutcome,
   type RunRequest,
   type TrainingDataFile,
+  type WeightsOutcome,
+  type WeightsRequest,
+  weightsProblem,
 } from './protocol';
 import { readDatasetFile } from '../data/load';
 import type { DatasetFile } from '../engine/datasets';
@@ -56,6 +60,13 @@ export * from './protocol';
 export interface Runner {
   /** Runs the learner's code; resolves when a verdict or an error is in. Never rejects. */
   run(request: RunRequest, onEvent: (event: RunEvent) => void): Promise<RunOutcome>;
+  /**
+   * Runs the learner's initializer in the sandbox only to get its weights for these networks (no grading):
+   * the same learner realm, checks and time limit as `run`. Resolves to the weights (checked again here:
+   * one finite Float32Array of the right size per layer), the learner's error, or 'cancelled' when
+   * `signal` aborts. Never rejects; does not cancel a run in flight.
+   */
+  weights(request: WeightsRequest, signal?: AbortSignal): Promise<WeightsOutcome>;
   /** Starts (or keeps) a warm worker for this backend choice; resolves to its backend report, or rejects with why it cannot start. */
   prewarm(backend?: BackendChoice): Promise<BackendReport>;
   /** Stops the current run (its outcome is 'cancelled'); the worker is terminated and replaced. */
@@ -140,14 +151,13 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       pool.watch(worker, true);
       const controls = runAttempt(
         worker,
-        request,
+        { type: 'run', exercise: request.exercise, compiledJs: request.compiledJs, trainingData: trainingData() },
         timeLimitMs,
         (events) => {
-          firstLayerMs ??= performance.now() - started;
+          if (events.some((e) => e.type === 'layer')) firstLayerMs ??= performance.now() - started;
           for (const event of events) emit(event);
         },
         () => worker.frame.stopLearner(worker.id),
-        trainingData(),
       );
       cancelActive = controls.cancel;
       const result = await controls.finished;
@@ -163,12 +173,39 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
       void pool.keepWarm(choice);
       if (result.kind === 'cancelled') return finish({ status: 'cancelled' });
-      if (result.kind === 'error') return finish({ status: 'error', error: result.error, results: result.results, checks: result.checks });
-      const { verdict, verdicts, results, checks } = result.msg;
+      if (result.kind === 'error') return finish({ status: 'error', error: result.error, results: result.results, checks: result.checks, training: result.training });
+      if (result.kind !== 'done') return finish({ status: 'error', error: { kind: 'runtime', message: 'The runner answered a run with weights.' } });
+      const { verdict, verdicts, results, checks, training } = result.msg;
       emit({ type: 'verdict', verdict, verdicts, results });
-      return finish({ status: verdict.passed ? 'passed' : 'failed', verdict, verdicts, results, checks });
+      return finish({ status: verdict.passed ? 'passed' : 'failed', verdict, verdicts, results, checks, training });
     }
     return finish({ status: 'error', error: { kind: 'device-lost', message: 'The GPU device was lost twice.' } });
+  };
+
+  const weights: Runner['weights'] = async (request, signal) => {
+    if (pool.isDisposed) return { status: 'error', error: { kind: 'runtime', message: 'This runner was disposed.' } };
+    if (signal?.aborted) return { status: 'cancelled' };
+    const startedWorker = await pool.take(request.backend ?? 'wasm');
+    if (signal?.aborted || pool.isDisposed) {
+      if (startedWorker.kind === 'ready') pool.retire(startedWorker.worker);
+      return { status: 'cancelled' };
+    }
+    if (startedWorker.kind === 'failed') return { status: 'error', error: { kind: 'backend-unavailable', message: startedWorker.message } };
+    const { worker } = startedWorker;
+    pool.watch(worker, true);
+    const { compiledJs, seed, networks, timeLimitMs } = request;
+    const controls = runAttempt(worker, { type: 'weights', compiledJs, seed, networks, timeLimitMs }, timeLimitMs, () => {}, () => worker.frame.stopLearner(worker.id));
+    const onAbort = () => controls.cancel();
+    signal?.addEventListener('abort', onAbort);
+    const result = await controls.finished;
+    signal?.removeEventListener('abort', onAbort);
+    pool.watch(worker, false);
+    pool.retire(worker);
+    if (result.kind === 'cancelled') return { status: 'cancelled' };
+    if (result.kind === 'error') return { status: 'error', error: result.error };
+    const problem = result.kind === 'weights' ? weightsProblem(result.weights, networks) : 'the runner answered with a verdict';
+    if (problem) return { status: 'error', error: { kind: 'invalid-weights', message: `The runner's weights were rejected: ${problem}.` } };
+    return { status: 'done', weights: (result as { weights: Float32Array[][] }).weights };
   };
 
   const prewarm: Runner['prewarm'] = async (backend = 'auto') => {
@@ -184,6 +221,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
 
   return {
     run,
+    weights,
     prewarm,
     cancel() {
       cancelActive?.();

@@ -9,9 +9,9 @@
  *
  * Everything here is plain structured-cloneable data.
  */
-import type { DatasetName, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck } from './engine-contract';
+import type { DatasetName, LayerInfo, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck, TrainedNetwork, TrainPoint } from './engine-contract';
 
-export type { LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck };
+export type { LayerInfo, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck, TrainedNetwork, TrainPoint };
 
 /** TF.js backends in the order `auto` tries them. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -63,8 +63,32 @@ export type RunEvent =
   | { type: 'backend'; report: BackendReport }
   /** A layer's statistics as soon as the engine has them: forward pass first, then backward (last layer first). */
   | { type: 'layer'; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
+  /** A training exercise's run, point by point: seed `seedIndex + 1` of `seeds`, at `point.step` of `steps`. */
+  | { type: 'train-progress'; networkIndex: number; seed: number; seedIndex: number; seeds: number; steps: number; point: TrainPoint }
   | { type: 'verdict'; verdict: Verdict; verdicts: Verdict[]; results: LabResult[] }
   | { type: 'error'; kind: RunErrorKind; message: string; layer?: number };
+
+/** What the page shows as it streams in, delivered at most once per animation frame. */
+export type StreamedEvent = RunEvent & { type: 'layer' | 'train-progress' };
+
+/**
+ * Only the weights of a learner's initializer for networks of the page's choosing (the training widget's
+ * "yours"), through the same sandbox, realm, checks and clock as a run.
+ */
+export interface WeightsRequest {
+  compiledJs: string;
+  /** Seeds the learner's `random`. */
+  seed: number;
+  networks: Array<{ name: string; layers: LayerInfo[] }>;
+  timeLimitMs: number;
+  /** Default 'wasm': the grader only checks the weights, the learner's realm has its own TF.js. */
+  backend?: BackendChoice;
+}
+
+export type WeightsOutcome =
+  | { status: 'done'; weights: Float32Array[][] }
+  | { status: 'error'; error: { kind: RunErrorKind; message: string; layer?: number } }
+  | { status: 'cancelled' };
 
 export interface RunOutcome {
   status: 'passed' | 'failed' | 'error' | 'cancelled';
@@ -76,6 +100,8 @@ export interface RunOutcome {
   results?: LabResult[];
   /** The grader's report, one entry per check (the engine's gradeSubmission), when the grader got that far. */
   checks?: SubmissionCheck[];
+  /** A train criterion's curves, one per seed that ran, per network trained. */
+  training?: TrainedNetwork[];
   error?: { kind: RunErrorKind; message: string; layer?: number };
   /** The backend that produced the outcome (undefined if none could start). */
   backend?: BackendName;
@@ -162,16 +188,68 @@ export interface TrainingDataFile {
 }
 
 /** Page → grader worker. */
-export type ToWorker = { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string; trainingData?: TrainingDataFile };
+export type ToWorker =
+  | { type: 'run'; runId: number; exercise: RunnableExercise; compiledJs: string; trainingData?: TrainingDataFile }
+  | { type: 'weights'; runId: number; compiledJs: string; seed: number; networks: WeightsRequest['networks']; timeLimitMs: number };
 
 /** Grader worker → page. Nothing from the learner's realm reaches the page. */
 export type FromWorker =
   | { type: 'ready'; report: Omit<BackendReport, 'requested'> }
   | { type: 'init-failed'; tried: BackendAttempt[]; message: string }
   /** The initializer is about to be asked for this weight layer (names the layer if time runs out). */
-  | { type: 'init-layer'; runId: number; network: string; networkIndex: number; layer: number; name: string }
+  | { type: 'init-layer'; runId: number; network: string; networkIndex: number; layer: number; name: string; layers: number }
   /** The learner's realm has answered (weights or an error) and is no longer needed. */
   | { type: 'learner-finished'; runId: number }
   | { type: 'layer'; runId: number; network: string; networkIndex: number; phase: 'forward' | 'backward'; stats: LayerStats }
-  | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[]; checks: SubmissionCheck[] }
-  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[]; checks?: SubmissionCheck[] };
+  | { type: 'train-point'; runId: number; networkIndex: number; seed: number; seedIndex: number; seeds: number; steps: number; point: TrainPoint }
+  | { type: 'done'; runId: number; verdict: Verdict; verdicts: Verdict[]; results: LabResult[]; checks: SubmissionCheck[]; training: TrainedNetwork[] }
+  /** The answer to a 'weights' job: one validated array per weight layer per network (transferred). */
+  | { type: 'weights'; runId: number; weights: Float32Array[][] }
+  | { type: 'failed'; runId: number; kind: RunErrorKind; message: string; layer?: number; results?: LabResult[]; checks?: SubmissionCheck[]; training?: TrainedNetwork[] };
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+
+/**
+ * A grader worker's training point as the page accepts it: a fresh copy of exactly the fields it draws (counts
+ * that are non-negative integers, seed index below the seed count, statistics that are numbers), or null.
+ */
+export function parseTrainPoint(msg: FromWorker & { type: 'train-point' }): StreamedEvent | null {
+  const { networkIndex, seed, seedIndex, seeds, steps, point } = msg as Record<keyof typeof msg, unknown> & { point: unknown };
+  if (![networkIndex, seed, seedIndex, seeds, steps].every(isCount) || (seedIndex as number) >= (seeds as number)) return null;
+  if (!point || typeof point !== 'object') return null;
+  const p = point as Record<string, unknown>;
+  if (!isCount(p.step) || !isNumber(p.loss) || !isNumber(p.heldOutLoss) || !isNumber(p.heldOutAccuracy) || !Array.isArray(p.layers)) return null;
+  const layers: TrainPoint['layers'] = [];
+  for (const layer of p.layers as unknown[]) {
+    const l = layer as Record<string, unknown> | null;
+    if (!l || !isNumber(l.gradNorm) || !isNumber(l.updateRatio)) return null;
+    layers.push({ gradNorm: l.gradNorm, updateRatio: l.updateRatio });
+  }
+  return {
+    type: 'train-progress', networkIndex: networkIndex as number, seed: seed as number, seedIndex: seedIndex as number, seeds: seeds as number, steps: steps as number,
+    point: { step: p.step, loss: p.loss, heldOutLoss: p.heldOutLoss, heldOutAccuracy: p.heldOutAccuracy, layers },
+  };
+}
+
+/**
+ * The weights a 'weights' job answered, checked against the layers asked for: one Float32Array per weight
+ * layer per network, each of exactly the layer's size and all finite. Returns why not, or null when they are.
+ */
+export function weightsProblem(weights: unknown, networks: WeightsRequest['networks']): string | null {
+  if (!Array.isArray(weights) || weights.length !== networks.length) return `expected the weights of ${networks.length} network(s)`;
+  for (let n = 0; n < networks.length; n++) {
+    const arrays = weights[n] as unknown;
+    const { layers } = networks[n];
+    if (!Array.isArray(arrays) || arrays.length !== layers.length) return `expected ${layers.length} weight arrays for ${networks[n].name}`;
+    for (let i = 0; i < layers.length; i++) {
+      const values = arrays[i] as unknown;
+      const size = layers[i].shape.reduce((a, b) => a * b, 1);
+      if (!(values instanceof Float32Array) || values.length !== size) return `layer ${layers[i].index}: expected a Float32Array of ${size} values`;
+      for (let k = 0; k < values.length; k++) {
+        if (!Number.isFinite(values[k])) return `layer ${layers[i].index}: value ${k} is ${values[k]}, not a finite number`;
+      }
+    }
+  }
+  return null;
+}

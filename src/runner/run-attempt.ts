@@ -1,15 +1,16 @@
 /**
  * One run on one grader worker: sends the job, enforces the time limit, bounds what the page accepts
- * from the worker, coalesces the streamed layers to one delivery per animation frame, and turns what
- * ended the run (verdict, learner error, time-out, crash) into one Attempt.
+ * from the worker, coalesces the streamed layers and training points to one delivery per animation frame,
+ * and turns what ended the run (verdict, weights, learner error, time-out, crash) into one Attempt.
  */
-import { timeoutMessage } from '../engine/realm-protocol';
-import type { FromWorker, LabResult, RunErrorKind, RunEvent, RunOutcome, RunRequest, SubmissionCheck, ToWorker, TrainingDataFile } from './protocol';
+import { InitializerClock, timeoutMessage } from '../engine/realm-protocol';
+import { parseTrainPoint, type FromWorker, type LabResult, type RunErrorKind, type RunOutcome, type StreamedEvent, type SubmissionCheck, type ToWorker, type TrainedNetwork } from './protocol';
 import { formatSeconds, type Crash, type GraderWorker } from './sandbox-host';
 
 export type Attempt =
   | { kind: 'done'; msg: FromWorker & { type: 'done' } }
-  | { kind: 'error'; error: NonNullable<RunOutcome['error']>; results?: LabResult[]; checks?: SubmissionCheck[] }
+  | { kind: 'weights'; weights: unknown }
+  | { kind: 'error'; error: NonNullable<RunOutcome['error']>; results?: LabResult[]; checks?: SubmissionCheck[]; training?: TrainedNetwork[] }
   | { kind: 'cancelled' };
 
 /**
@@ -26,14 +27,15 @@ export interface AttemptControls {
   finished: Promise<Attempt>;
 }
 
+/** What the grader worker is asked to do: a run of an exercise, or only a learner's weights. */
+export type AttemptJob = ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'runId'> : never) : never;
+
 export function runAttempt(
   worker: GraderWorker,
-  request: RunRequest,
+  job: AttemptJob,
   timeLimitMs: number,
-  emitLayers: (events: Array<RunEvent & { type: 'layer' }>) => void,
+  emitStreamed: (events: StreamedEvent[]) => void,
   stopLearner: () => void,
-  /** The train criterion's data file, transferred to the grader worker (the caller keeps no use of it). */
-  trainingData?: TrainingDataFile,
 ): AttemptControls {
   let cancel = () => {};
   const finished = new Promise<Attempt>((resolve) => {
@@ -41,8 +43,10 @@ export function runAttempt(
     let settled = false;
     let received = 0;
     let initializing: (FromWorker & { type: 'init-layer' }) | null = null;
+    // The worker asks for a network's layers in order, so the next layer's start is the previous one's return.
+    const clock = new InitializerClock();
     let learnerFinished = false;
-    let pending: Array<RunEvent & { type: 'layer' }> = [];
+    let pending: StreamedEvent[] = [];
     let frameRequest: number | null = null;
     let fallbackTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -53,9 +57,9 @@ export function runAttempt(
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      emitLayers(batch);
+      emitStreamed(batch);
     };
-    const queueLayer = (event: RunEvent & { type: 'layer' }) => {
+    const queue = (event: StreamedEvent) => {
       pending.push(event);
       if (frameRequest !== null) return;
       frameRequest = requestAnimationFrame(flush);
@@ -71,15 +75,19 @@ export function runAttempt(
       flush();
       resolve(value);
     };
-    const fail = (kind: RunErrorKind, message: string, layer?: number, results?: LabResult[], checks?: SubmissionCheck[]) =>
-      settle({ kind: 'error', error: { kind, message, layer }, results, checks });
+    const fail = (kind: RunErrorKind, message: string, layer?: number, results?: LabResult[], checks?: SubmissionCheck[], training?: TrainedNetwork[]) =>
+      settle({ kind: 'error', error: { kind, message, layer }, results, checks, training });
 
     const timer = setTimeout(() => {
       if (learnerFinished) {
         fail('timeout', `stopped after the time limit of ${formatSeconds(timeLimitMs)} while grading: your initializer had returned every layer, but this backend is too slow for the exercise; try another backend`);
         return;
       }
-      const where = initializing ? { layer: initializing.layer, layerName: initializing.name, network: request.exercise.networks.length > 1 ? initializing.network : undefined } : undefined;
+      const networkCount = job.type === 'run' ? job.exercise.networks.length : job.networks.length;
+      const where = initializing ? {
+        layer: initializing.layer, layerName: initializing.name, network: networkCount > 1 ? initializing.network : undefined,
+        pace: clock.paceOf(initializing.networkIndex, initializing.layers),
+      } : undefined;
       fail('timeout', timeoutMessage(timeLimitMs, where), initializing?.layer);
     }, timeLimitMs);
     cancel = () => settle({ kind: 'cancelled' });
@@ -92,6 +100,8 @@ export function runAttempt(
       }
       switch (msg.type) {
         case 'init-layer':
+          if (initializing?.networkIndex === msg.networkIndex) clock.layerReturned(msg.networkIndex);
+          clock.layerStarted(msg.networkIndex);
           initializing = msg;
           return;
         case 'learner-finished':
@@ -100,17 +110,27 @@ export function runAttempt(
           stopLearner();
           return;
         case 'layer':
-          queueLayer({ type: 'layer', network: msg.network, networkIndex: msg.networkIndex, phase: msg.phase, stats: msg.stats });
+          queue({ type: 'layer', network: msg.network, networkIndex: msg.networkIndex, phase: msg.phase, stats: msg.stats });
           return;
+        case 'train-point': {
+          const event = parseTrainPoint(msg);
+          if (event) queue(event);
+          else fail('runtime', 'The runner sent a training point that is not part of the protocol and was stopped.');
+          return;
+        }
         case 'done':
           settle({ kind: 'done', msg });
           return;
+        case 'weights':
+          settle({ kind: 'weights', weights: msg.weights });
+          return;
         case 'failed':
-          fail(msg.kind, msg.message, msg.layer, msg.results, msg.checks);
+          fail(msg.kind, msg.message, msg.layer, msg.results, msg.checks, msg.training);
           return;
       }
     };
-    const message: ToWorker = { type: 'run', runId, exercise: request.exercise, compiledJs: request.compiledJs, trainingData };
+    const message = { ...job, runId } as ToWorker;
+    const trainingData = message.type === 'run' ? message.trainingData : undefined;
     worker.port.postMessage(message, trainingData ? [trainingData.bytes] : []);
   });
   return { cancel: () => cancel(), finished };

@@ -12,7 +12,8 @@ import { runLab } from '../engine/lab';
 import type { NetworkSpec } from '../engine/types';
 import { datasetFromFile } from '../engine/datasets';
 import { parseExercise, resolveNetwork } from '../engine/exercise-schema';
-import { gradeSubmission } from '../engine/submission';
+import { weightLayers } from '../engine/networks';
+import { gradeSubmission, learnerWeights } from '../engine/submission';
 import { learnerPortSource } from './learner-port-source';
 import { chooseBackend, webGpuDeviceLost, BackendUnavailableError } from './backends';
 import { lockDownWorkerGlobals } from './lockdown';
@@ -26,7 +27,7 @@ const scope = self as unknown as {
 
 let port: MessagePort | null = null;
 let learnerPort: MessagePort | null = null;
-const send = (message: FromWorker) => port?.postMessage(message);
+const send = (message: FromWorker, transfer: Transferable[] = []) => port?.postMessage(message, transfer);
 
 scope.onmessage = async (event) => {
   if (port || !event.data?.port || !event.data.learnerPort) return;
@@ -39,7 +40,7 @@ scope.onmessage = async (event) => {
     await warmUp();
     lockDownWorkerGlobals();
     port.onmessage = (message: MessageEvent<ToWorker>) => {
-      if (message.data?.type === 'run') void handleRun(message.data);
+      if (message.data?.type === 'run' || message.data?.type === 'weights') void handleRun(message.data);
     };
     send({ type: 'ready', report: started });
   } catch (error) {
@@ -84,14 +85,24 @@ async function handleRun(request: ToWorker): Promise<void> {
     send({ type: 'failed', runId, kind: 'device-lost', message });
   });
 
+  if (request.type === 'weights') {
+    finished = true;
+    await handleWeights(request);
+    return;
+  }
   try {
     const exercise = parseExercise(request.exercise, `exercise ${String((request.exercise as { id?: unknown })?.id ?? '(no id)')}`);
-    const networkNames = exercise.networks.map((ref) => resolveNetwork(ref).name);
+    const resolved = exercise.networks.map((ref) => resolveNetwork(ref));
+    const networkNames = resolved.map((spec) => spec.name);
+    const layerCounts = resolved.map((spec) => weightLayers(spec).length);
     const { trainingData } = request;
     const report = await gradeSubmission(exercise, learnerPortSource(learnerPort!, request.compiledJs, () => send({ type: 'learner-finished', runId })), {
-      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name }),
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networkNames[networkIndex], networkIndex, layer: layer.index, name: layer.name, layers: layerCounts[networkIndex] }),
       onLayer: (stats, phase, networkIndex) => {
         if (!finished) send({ type: 'layer', runId, network: networkNames[networkIndex], networkIndex, phase, stats });
+      },
+      onTrainPoint: (progress, networkIndex) => {
+        if (!finished) send({ type: 'train-point', runId, networkIndex, ...progress });
       },
       loadDataset: async (name) => datasetFromFile(name, trainingData?.name === name ? { path: trainingData.path, bytes: new Uint8Array(trainingData.bytes) } : undefined),
     });
@@ -99,7 +110,7 @@ async function handleRun(request: ToWorker): Promise<void> {
     if (finished) return;
     finished = true;
     if (report.error) {
-      send({ type: 'failed', runId, kind: runErrorKind(report.error.kind), message: report.message, layer: report.error.layer, results: report.results, checks: report.checks });
+      send({ type: 'failed', runId, kind: runErrorKind(report.error.kind), message: report.message, layer: report.error.layer, results: report.results, checks: report.checks, training: report.training });
       return;
     }
     const failing = report.verdicts.find((v) => !v.passed);
@@ -109,12 +120,30 @@ async function handleRun(request: ToWorker): Promise<void> {
       firstBadLayer: failing?.firstBadLayer,
       details: report.verdicts.flatMap((v) => v.details),
     };
-    send({ type: 'done', runId, verdict, verdicts: report.verdicts, results: report.results, checks: report.checks });
+    send({ type: 'done', runId, verdict, verdicts: report.verdicts, results: report.results, checks: report.checks, training: report.training });
   } catch (error) {
     // A lost device makes the failing call reject first; give the lost promise a moment to say so.
     if (deviceLost) await settleDeviceLoss(deviceLost);
     if (finished) return;
     finished = true;
+    send({ type: 'failed', runId, kind: 'runtime', message: `The grader failed: ${describe(error)}` });
+  }
+}
+
+/** A 'weights' job: the learner's realm answers for the page's networks; the weights go back checked (no grading). */
+async function handleWeights(request: ToWorker & { type: 'weights' }): Promise<void> {
+  const { runId, compiledJs, seed, networks, timeLimitMs } = request;
+  try {
+    const result = await learnerWeights(learnerPortSource(learnerPort!, compiledJs, () => send({ type: 'learner-finished', runId })), { seed, networks }, {
+      timeLimitMs,
+      onInitLayer: (layer, networkIndex) => send({ type: 'init-layer', runId, network: networks[networkIndex].name, networkIndex, layer: layer.index, name: layer.name, layers: networks[networkIndex].layers.length }),
+    });
+    if ('error' in result) {
+      send({ type: 'failed', runId, kind: runErrorKind(result.error.kind), message: result.error.message, layer: result.error.layer });
+      return;
+    }
+    send({ type: 'weights', runId, weights: result.weights }, result.weights.flat().map((w) => w.buffer));
+  } catch (error) {
     send({ type: 'failed', runId, kind: 'runtime', message: `The grader failed: ${describe(error)}` });
   }
 }

@@ -7,7 +7,8 @@
  *   classic script, as the build does, so the runner (which starts its workers from that source inside
  *   the sandbox frame) works under the dev server. The build is untouched.
  * - devContentReload (`astro dev` only): exercises/ and content/quizzes/ are read by components with
- *   `fs`, outside Vite's module graph; a change there reloads the page, which re-reads them.
+ *   `fs`, outside Vite's module graph; a change there reloads the page, which re-reads them, and a broken
+ *   exercise folder's error stays on every page that connects until it is fixed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -126,11 +127,37 @@ export function devContentReload() {
     configureServer(server) {
       const watched = [exercisesDir, quizzesDir].filter((dir) => fs.existsSync(dir));
       server.watcher.add(watched);
-      const onChange = (/** @type {string} */ file) => {
+      // Astro reports a render error over Vite's socket a moment after the page's response; a page that is
+      // still reloading then misses it and shows a page cut off at the exercise. So a broken exercise
+      // folder is checked here with the build's own loader, and its error is sent to every page that
+      // connects until the folder loads again.
+      /** @type {Map<string, { message: string, stack: string, id: string, plugin: string }>} */
+      const brokenExercises = new Map();
+      server.ws.on('connection', (/** @type {{ send(data: string): void }} */ socket) => {
+        for (const err of brokenExercises.values()) socket.send(JSON.stringify({ type: 'error', err }));
+      });
+      const checkExerciseFolder = async (/** @type {string} */ file) => {
+        const id = path.relative(exercisesDir, file).split(path.sep)[0];
+        if (!id || !fs.existsSync(path.join(exercisesDir, id, 'exercise.json'))) {
+          brokenExercises.delete(id);
+          return;
+        }
+        try {
+          const { loadExercise } = await server.ssrLoadModule('/src/components/exercise/load-exercise.ts');
+          await loadExercise(id, `exercises/${id}`);
+          brokenExercises.delete(id);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          brokenExercises.set(id, { message, stack: '', id: path.join(exercisesDir, id, 'exercise.json'), plugin: 'initlab-dev-content-reload' });
+        }
+      };
+      const onChange = async (/** @type {string} */ file) => {
         if (!watched.some((dir) => file.startsWith(dir + path.sep))) return;
         if (file.startsWith(quizzesDir)) {
           const index = server.moduleGraph.getModuleById(RESOLVED_QUIZ_INDEX_ID);
           if (index) server.moduleGraph.invalidateModule(index);
+        } else {
+          await checkExerciseFolder(file);
         }
         server.ws.send({ type: 'full-reload', path: '*' });
       };

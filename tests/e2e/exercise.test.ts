@@ -9,6 +9,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, REPO_ROOT, serveSite, setTheme, type ServedSite, type TrackedPage } from './harness';
+import {
+  closeClean, editorText as editorTextOf, exerciseIsland, loadEditor as loadEditorOf, savedCode as savedCodeOf, setCode as setCodeOf,
+  waitForOutcome as waitForOutcomeOf,
+} from './exercise-page';
 
 const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
@@ -60,7 +64,13 @@ afterAll(async () => {
   await site?.close();
 });
 
-const island = (page: Page) => page.locator(`[data-exercise-id="${exercise.id}"] .exercise-island`);
+// The helpers of exercise-page.ts, for this file's exercise.
+const island = (page: Page) => exerciseIsland(page, exercise.id);
+const loadEditor = (page: Page) => loadEditorOf(page, exercise.id);
+const setCode = (page: Page, code: string) => setCodeOf(page, exercise.id, code);
+const editorText = (page: Page) => editorTextOf(page, exercise.id);
+const savedCode = (page: Page) => savedCodeOf(page, exercise.id);
+const waitForOutcome = (page: Page, timeout?: number) => waitForOutcomeOf(page, exercise.id, timeout);
 
 async function openExercise(options: { width?: number; theme?: 'light' | 'dark' } = {}): Promise<TrackedPage> {
   const tracked = await openPage(browser, { width: options.width ?? 1280, colorScheme: options.theme ?? 'light' });
@@ -82,36 +92,6 @@ async function reloadKeepingErrors(tracked: TrackedPage, afterReload: () => Prom
   tracked.errors.push(...sinceReload.filter((error) => !/^request failed: .*\(net::ERR_ABORTED\)$/.test(error)));
 }
 
-/** Closes a page opened with openExercise, failing the test on any console error, page error or failed request it saw. */
-async function closeClean(tracked: TrackedPage) {
-  const errors = [...tracked.errors];
-  await tracked.close();
-  expect(errors).toEqual([]);
-}
-
-/** The editor loads when the learner clicks the starter code (once the island has hydrated, which the click waits for). */
-async function loadEditor(page: Page) {
-  await expect.poll(async () => {
-    await page.locator(`[data-exercise-id="${exercise.id}"] pre.exercise-static-code`).click({ timeout: 5_000 }).catch(() => {});
-    return island(page).getAttribute('data-editor-state');
-  }, { timeout: 60_000 }).not.toBe('static');
-}
-
-/**
- * Replaces the editor's text the way a learner pasting code would: select all, delete, paste.
- * (Typing it instead would go through auto-indent and auto-closing brackets and change the code.)
- */
-async function setCode(page: Page, code: string) {
-  await page.locator(`[data-exercise-id="${exercise.id}"] .exercise-editor .view-lines`).click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, code);
-}
-
 /** Moves the mouse over the first occurrence of `word` in the editor (Monaco merges tokens into spans). */
 async function hoverWord(page: Page, word: string) {
   await expect.poll(() => editorText(page), { timeout: 10_000 }).toContain(word);
@@ -131,30 +111,6 @@ async function hoverWord(page: Page, word: string) {
   }, word);
   if (!point) throw new Error(`"${word}" is not visible in the editor`);
   await page.mouse.move(point.x, point.y);
-}
-
-/** The visible editor text (Monaco renders spaces as no-break spaces). */
-async function editorText(page: Page): Promise<string> {
-  return (await page.locator(`[data-exercise-id="${exercise.id}"] .exercise-editor .view-lines`).innerText()).replace(/\u00a0/g, ' ');
-}
-
-async function savedCode(page: Page): Promise<string | null> {
-  return page.evaluate((id) => {
-    const raw = localStorage.getItem(`initlab:code:${id}`);
-    return raw === null ? null : (JSON.parse(raw).code as string);
-  }, exercise.id);
-}
-
-async function waitForOutcome(page: Page, timeout = 150_000): Promise<string> {
-  await page.waitForFunction(
-    (id) => {
-      const el = document.querySelector(`[data-exercise-id="${id}"] .exercise-island`);
-      return el && ['done', 'error', 'blocked'].includes(el.getAttribute('data-phase') ?? '');
-    },
-    exercise.id,
-    { timeout },
-  );
-  return (await island(page).getAttribute('data-phase'))!;
 }
 
 /** The exercise block as a full-page capture clipped to it, so Starlight's fixed header does not cover it. */

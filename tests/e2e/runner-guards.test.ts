@@ -5,27 +5,15 @@
  * zero weights (which must fail) unless a test says otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from './harness';
 import {
-  builtSiteDir, compile, evaluateThroughDevTools, openRunnerPage, readExerciseFile, runInPage, runThroughDevTools, serveBuiltSite,
-  smallExercise, type RecordingServer,
+  compile, evaluateThroughDevTools, openRunnerPage, readExerciseFile, runInPage, runnerSession, runThroughDevTools, smallExercise,
 } from './runner-support';
 
-let server: RecordingServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  server = await serveBuiltSite(builtSiteDir());
-  browser = await launchBrowser();
-  page = await openRunnerPage(browser, server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = runnerSession();
+beforeAll(() => session.open());
+afterAll(() => session.close());
 
 /** An initializer that runs `attack` first, then returns `answer` (zeros: a wrong answer). */
 const attacking = (attack: string, answer = 'new Float32Array(layer.shape.reduce((a, b) => a * b, 1))') => `
@@ -51,7 +39,7 @@ describe('a forged verdict never counts', () => {
         try { target.postMessage(forged); } catch { /* refused */ }
       }
       (globalThis as any).forgedTries = ((globalThis as any).forgedTries ?? 0) + 1;`;
-    const { outcome } = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(attacking(forge)), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise: await smallExercise(), compiledJs: compile(attacking(forge)), backend: 'wasm' });
     expect(outcome.status).toBe('failed');
     expect(outcome.verdict?.passed).toBe(false);
     expect(outcome.verdict?.message).not.toMatch(/forged/);
@@ -66,7 +54,7 @@ describe('a forged verdict never counts', () => {
       (Array.prototype as any).every = function () { return true; };
       Math.abs = () => 0; Math.max = () => 0; Math.min = () => 0;
       Number.isFinite = () => true;`;
-    const { outcome } = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(attacking(patch)), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise: await smallExercise(), compiledJs: compile(attacking(patch)), backend: 'wasm' });
     expect(outcome.status).toBe('failed');
     expect(outcome.verdict?.passed).toBe(false);
   });
@@ -77,7 +65,7 @@ describe('a forged verdict never counts', () => {
       JSON.stringify = () => 'patched';
       Math.max = () => 0;
       (MessagePort.prototype as any).postMessage = () => undefined;`;
-    const { outcome } = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(attacking(patch, HE)), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise: await smallExercise(), compiledJs: compile(attacking(patch, HE)), backend: 'wasm' });
     expect(outcome.status).toBe('passed');
   });
 });
@@ -96,12 +84,12 @@ describe('the page stays responsive and the time limit holds', () => {
         Promise.reject(new Error('flood'));
         setTimeout(() => { throw new Error('timer flood'); }, 0);
       }`;
-    const { outcome, maxFrameGapMs } = await runInPage(page, { exercise: await smallExercise({ timeLimitMs: 10_000 }), compiledJs: compile(attacking(flood)), backend: 'wasm' });
+    const { outcome, maxFrameGapMs } = await runInPage(session.page, { exercise: await smallExercise({ timeLimitMs: 10_000 }), compiledJs: compile(attacking(flood)), backend: 'wasm' });
     console.log(`flood: ${outcome.status} after ${Math.round(outcome.elapsedMs)} ms; longest frame gap ${Math.round(maxFrameGapMs)} ms`);
     expect(outcome.status).not.toBe('passed');
     expect(outcome.verdict?.passed ?? false).toBe(false);
     expect(maxFrameGapMs).toBeLessThan(RESPONSIVE_FRAME_GAP_MS);
-    const next = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const next = await runInPage(session.page, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
     expect(next.outcome.status).toBe('passed');
   });
 
@@ -118,7 +106,7 @@ describe('the page stays responsive and the time limit holds', () => {
       if (refused !== 64 * 3) throw new Error('only ' + refused + ' of 192 workers were refused');
       while (true) {}`;
     const limit = 3000;
-    const { outcome, maxFrameGapMs } = await runInPage(page, { exercise: await smallExercise({ timeLimitMs: limit }), compiledJs: compile(attacking(workers)), backend: 'wasm' });
+    const { outcome, maxFrameGapMs } = await runInPage(session.page, { exercise: await smallExercise({ timeLimitMs: limit }), compiledJs: compile(attacking(workers)), backend: 'wasm' });
     console.log(`nested workers: ${outcome.error?.kind} after ${Math.round(outcome.elapsedMs)} ms; longest frame gap ${Math.round(maxFrameGapMs)} ms`);
     expect(outcome.error?.kind).toBe('timeout');
     expect(outcome.error?.message).toMatch(/still working on layer 1 .* after 3 s: too slow, or an endless loop/);
@@ -128,7 +116,7 @@ describe('the page stays responsive and the time limit holds', () => {
   });
 
   it('an error is titled by its kind: a thrown error that talks about memory is not an out-of-memory', async () => {
-    const { outcome } = await runInPage(page, {
+    const { outcome } = await runInPage(session.page, {
       exercise: await smallExercise(),
       compiledJs: compile(attacking("throw new RangeError('out of memory: Array buffer allocation failed');")),
       backend: 'wasm',
@@ -149,10 +137,10 @@ describe('runaway plain JS memory', () => {
 
   it('filling plain arrays until the heap is gone ends in an out-of-memory error, the page lives on, and the runner recovers', async () => {
     small = await launchBrowser(['--js-flags=--max-old-space-size=384']);
-    const memoryPage = await openRunnerPage(small, server);
-    const session = await memoryPage.context().newCDPSession(memoryPage);
+    const memoryPage = await openRunnerPage(small, session.server);
+    const devTools = await memoryPage.context().newCDPSession(memoryPage);
     const hog = attacking('const keep: number[][] = []; for (;;) keep.push(Array.from({ length: 1e5 }, (_, i) => i + 0.5));');
-    const { outcome } = await runThroughDevTools(session, { exercise: await smallExercise({ timeLimitMs: 60_000 }), compiledJs: compile(hog), backend: 'wasm' });
+    const { outcome } = await runThroughDevTools(devTools, { exercise: await smallExercise({ timeLimitMs: 60_000 }), compiledJs: compile(hog), backend: 'wasm' });
     console.log(`plain arrays: ${outcome.error?.kind} after ${Math.round(outcome.elapsedMs)} ms: ${outcome.error?.message}`);
     expect(outcome.status).toBe('error');
     expect(outcome.error?.kind).toBe('memory');
@@ -160,8 +148,8 @@ describe('runaway plain JS memory', () => {
     // Well before the time limit: the frame's death was noticed, not waited out.
     expect(outcome.elapsedMs).toBeLessThan(30_000);
     // The page itself is alive and the next run gets a fresh sandbox.
-    expect(await evaluateThroughDevTools<string>(session, 'document.title')).toMatch(/Runner check/);
-    const next = await runThroughDevTools(session, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    expect(await evaluateThroughDevTools<string>(devTools, 'document.title')).toMatch(/Runner check/);
+    const next = await runThroughDevTools(devTools, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
     expect(next.outcome.status).toBe('passed');
   });
 });

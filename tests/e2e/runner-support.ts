@@ -8,7 +8,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { REPO_ROOT } from './harness';
+import { launchBrowser, REPO_ROOT } from './harness';
 import { compileLearnerSource } from '../../src/cli/compile';
 import { loadExercise } from '../../src/cli/exercise-files';
 import type { Exercise } from '../../src/engine/exercise-schema';
@@ -79,6 +79,45 @@ export async function openRunnerPage(browser: Browser, server: RecordingServer):
   await page.goto(`${server.url}/runner-check/`);
   await page.waitForFunction(() => 'initlabRunner' in window, null, { timeout: 30_000 });
   return page;
+}
+
+export interface RunnerSession {
+  /** The built site's server (its `requests` show what the page fetched). */
+  readonly server: RecordingServer;
+  readonly browser: Browser;
+  /** The runner-check page. */
+  readonly page: Page;
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up the runner's browser tests share: the built site served, a browser, and the runner-check page
+ * open in it. Open it in beforeAll and close it in afterAll; `server`, `browser` and `page` throw before it opens.
+ */
+export function runnerSession(): RunnerSession {
+  let opened: { server: RecordingServer; browser: Browser; page: Page } | null = null;
+  const get = () => {
+    if (!opened) throw new Error('The runner session is not open: call open() in beforeAll.');
+    return opened;
+  };
+  let server: RecordingServer | undefined;
+  let browser: Browser | undefined;
+  return {
+    get server() { return get().server; },
+    get browser() { return get().browser; },
+    get page() { return get().page; },
+    async open() {
+      server = await serveBuiltSite(builtSiteDir());
+      browser = await launchBrowser();
+      opened = { server, browser, page: await openRunnerPage(browser, server) };
+    },
+    async close() {
+      await browser?.close();
+      await server?.close();
+      opened = null;
+    },
+  };
 }
 
 export function compile(source: string): string {

@@ -7,31 +7,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT } from './harness';
-import { builtSiteDir, compile, loadExercise, openRunnerPage, readExerciseFile, runInPage, serveBuiltSite, type RecordingServer } from './runner-support';
+import { REPO_ROOT } from './harness';
+import { compile, loadExercise, readExerciseFile, runInPage, runnerSession } from './runner-support';
 import type { Exercise } from '../../src/engine/exercise-schema';
 import { setupBackend } from '../../src/cli/backend';
 import { gradeSource } from '../../src/cli/grade-source';
 
 const ID = 'train-deep-relu';
 
-let server: RecordingServer;
-let browser: Browser;
-let page: Page;
+const session = runnerSession();
 let exercise: Exercise;
 
 beforeAll(async () => {
   exercise = await loadExercise(ID);
-  server = await serveBuiltSite(builtSiteDir());
-  browser = await launchBrowser();
-  page = await openRunnerPage(browser, server);
+  await session.open();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session.close());
 
 const expectedFailure = (file: string) => {
   const wrong = exercise.wrongAnswers?.find((w) => w.file === file);
@@ -42,8 +33,8 @@ const expectedFailure = (file: string) => {
 describe(`${ID} in the browser`, () => {
   it('the reference answer trains on the digits the page sent and passes on every seed', async () => {
     const train = exercise.criteria.train!;
-    const before = server.requests.length;
-    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile(ID, 'solution.ts')), backend: 'wasm' });
+    const before = session.server.requests.length;
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile(ID, 'solution.ts')), backend: 'wasm' });
     console.log(`${ID} solution.ts: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms on ${outcome.backend}: ${outcome.verdict?.message ?? outcome.error?.message}`);
     expect(outcome.error).toBeUndefined();
     expect(outcome.status).toBe('passed');
@@ -61,18 +52,18 @@ describe(`${ID} in the browser`, () => {
     accuracies(cli.message).forEach((a, i) => expect(Math.abs(a - accuracies(message)[i])).toBeLessThanOrEqual(0.02));
     expect(outcome.checks?.find((c) => c.name === 'train')?.status).toBe('pass');
     // The page fetched the shipped data file (the grader worker cannot).
-    expect(server.requests.slice(before).some((p) => /digits.*\.bin$/.test(p))).toBe(true);
+    expect(session.server.requests.slice(before).some((p) => /digits.*\.bin$/.test(p))).toBe(true);
   });
 
   it('wrong/zeros.ts fails with the message exercise.json expects', async () => {
-    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile(ID, 'wrong/zeros.ts')), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile(ID, 'wrong/zeros.ts')), backend: 'wasm' });
     console.log(`${ID} wrong/zeros.ts: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms: ${outcome.verdict?.message ?? outcome.error?.message}`);
     expect(outcome.status).toBe('failed');
     expect(outcome.verdict!.message).toContain(expectedFailure('wrong/zeros.ts'));
   });
 
   it('wrong/tiny.ts trains and fails with the message exercise.json expects', async () => {
-    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile(ID, 'wrong/tiny.ts')), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile(ID, 'wrong/tiny.ts')), backend: 'wasm' });
     console.log(`${ID} wrong/tiny.ts: ${outcome.status} in ${Math.round(outcome.elapsedMs)} ms: ${outcome.verdict?.message ?? outcome.error?.message}`);
     expect(outcome.status).toBe('failed');
     expect(outcome.verdict!.message).toContain(expectedFailure('wrong/tiny.ts'));
@@ -81,13 +72,13 @@ describe(`${ID} in the browser`, () => {
 
   it('a corrupt data file fails the run with the file named, and the learner is not blamed', async () => {
     const corrupt = fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/digits-corrupt.bin'));
-    await page.route(/digits[^/]*\.bin$/, (route) => route.fulfill({ status: 200, body: corrupt, headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } }));
+    await session.page.route(/digits[^/]*\.bin$/, (route) => route.fulfill({ status: 200, body: corrupt, headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } }));
     try {
-      const { outcome } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile(ID, 'solution.ts')), backend: 'wasm' });
+      const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile(ID, 'solution.ts')), backend: 'wasm' });
       expect(outcome.status).toBe('error');
       expect(outcome.error?.message).toMatch(/^The grader failed: DatasetFileError: src\/data\/digits\.bin: is corrupt: its checksum is 0x[0-9a-f]{8} but the data hash to/);
     } finally {
-      await page.unroute(/digits[^/]*\.bin$/);
+      await session.page.unroute(/digits[^/]*\.bin$/);
     }
   });
 });

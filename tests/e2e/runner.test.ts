@@ -3,24 +3,11 @@
  * the time limit, runaway memory, and a page that stays responsive while grading.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './harness';
-import { builtSiteDir, compile, openRunnerPage, readExerciseFile, runInPage, serveBuiltSite, smallExercise, loadExercise, type RecordingServer } from './runner-support';
+import { compile, readExerciseFile, runInPage, runnerSession, smallExercise, loadExercise, type RecordingServer } from './runner-support';
 
-let server: RecordingServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  server = await serveBuiltSite(builtSiteDir());
-  browser = await launchBrowser();
-  page = await openRunnerPage(browser, server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = runnerSession();
+beforeAll(() => session.open());
+afterAll(() => session.close());
 
 /** A valid He initializer that first runs `probe` inside init. */
 const initializerThat = (probe: string) => `
@@ -47,14 +34,14 @@ describe('learner code is isolated from the page, its storage and the network', 
   for (const attempt of attempts) {
     it(`${attempt.name}: fails with an error naming it, and nothing reaches the server or the page`, async () => {
       const exercise = await smallExercise();
-      const before = probed(server).length;
-      const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(attempt.code)), backend: 'wasm' });
+      const before = probed(session.server).length;
+      const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(initializerThat(attempt.code)), backend: 'wasm' });
       expect(outcome.status).toBe('error');
       expect(outcome.error?.message).toMatch(attempt.error);
       expect(outcome.error?.layer).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(probed(server).slice(before)).toEqual([]);
-      const pageState = await page.evaluate(() => ({ title: document.title, stored: localStorage.getItem('k') }));
+      expect(probed(session.server).slice(before)).toEqual([]);
+      const pageState = await session.page.evaluate(() => ({ title: document.title, stored: localStorage.getItem('k') }));
       expect(pageState.title).not.toBe('owned');
       expect(pageState.stored).toBeNull();
     });
@@ -66,16 +53,16 @@ describe('learner code is isolated from the page, its storage and the network', 
     // outlives the run, so the learner's realm has no Worker at all.
     const escapes = `
       // Through Function: TypeScript's CommonJS output would turn a literal import() into require().
-      (new Function('url', 'return import(url)') as (url: string) => Promise<unknown>)("${server.url}/__probe/dynamic-import").catch(() => undefined);
-      new Worker(URL.createObjectURL(new Blob(["fetch('${server.url}/__probe/nested-fetch')"])));`;
+      (new Function('url', 'return import(url)') as (url: string) => Promise<unknown>)("${session.server.url}/__probe/dynamic-import").catch(() => undefined);
+      new Worker(URL.createObjectURL(new Blob(["fetch('${session.server.url}/__probe/nested-fetch')"])));`;
     const exercise = await smallExercise();
-    const { outcome } = await runInPage(page, { exercise, compiledJs: compile(initializerThat(escapes)), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: compile(initializerThat(escapes)), backend: 'wasm' });
     expect(outcome.status).toBe('error');
     expect(outcome.error?.message).toMatch(/Worker is not available to initializers/);
     // Control: the same path from the page itself does reach the server, so silence below means blocked.
-    await page.evaluate(() => fetch('/__probe/control-from-page').then((r) => r.status));
+    await session.page.evaluate(() => fetch('/__probe/control-from-page').then((r) => r.status));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(probed(server)).toEqual(['/__probe/control-from-page']);
+    expect(probed(session.server)).toEqual(['/__probe/control-from-page']);
   });
 
 });
@@ -83,7 +70,7 @@ describe('learner code is isolated from the page, its storage and the network', 
 describe('time limit and responsiveness', () => {
   it('stops an endless loop at the time limit, names the layer, and the page answers clicks meanwhile', async () => {
     const exercise = await smallExercise({ timeLimitMs: 3000 });
-    await page.evaluate(() => {
+    await session.page.evaluate(() => {
       const button = document.createElement('button');
       button.id = 'responsiveness-probe';
       button.textContent = 'probe';
@@ -95,23 +82,25 @@ describe('time limit and responsiveness', () => {
       document.body.prepend(button);
     });
     const endless = compile(initializerThat('if (layer.index === 2) { while (true) {} }'));
-    const running = runInPage(page, { exercise, compiledJs: endless, backend: 'wasm' });
+    const running = runInPage(session.page, { exercise, compiledJs: endless, backend: 'wasm' });
     const roundTrips: number[] = [];
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let i = 0; i < 5; i++) {
       const before = Date.now();
-      await page.click('#responsiveness-probe');
-      await page.waitForFunction((n) => (window as unknown as { clickDelays: number[] }).clickDelays.length >= n, i + 1);
+      await session.page.click('#responsiveness-probe');
+      await session.page.waitForFunction((n) => (window as unknown as { clickDelays: number[] }).clickDelays.length >= n, i + 1);
       roundTrips.push(Date.now() - before);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const { outcome } = await running;
-    const delays = await page.evaluate(() => (window as unknown as { clickDelays: number[] }).clickDelays);
+    const delays = await session.page.evaluate(() => (window as unknown as { clickDelays: number[] }).clickDelays);
     console.log(`endless loop: stopped after ${Math.round(outcome.elapsedMs)} ms; click round trips ${roundTrips.join(', ')} ms; input delays ${delays.map(Math.round).join(', ')} ms`);
     expect(outcome.status).toBe('error');
     expect(outcome.error?.kind).toBe('timeout');
     expect(outcome.error?.layer).toBe(2);
     expect(outcome.error?.message).toMatch(/layer 2/);
+    // Layer 1 returned in milliseconds: the page's clock tells a stuck layer from slow code.
+    expect(outcome.error?.message).toMatch(/that layer had run for [\d.]+ s, while the layer before it took [\d.]+ m?s: an endless loop/);
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(3000);
     expect(outcome.elapsedMs).toBeLessThan(3000 + 2000);
     // The page's own measure: how long each click waited for the main thread (a frozen page: seconds).
@@ -120,22 +109,39 @@ describe('time limit and responsiveness', () => {
     expect(Math.max(...roundTrips)).toBeLessThan(2000);
   });
 
+  it('code that is merely slow is told so, with its pace and what the whole network would take', async () => {
+    // 20 layers at about 0.7 s each against a 3 s limit: layer 5 is still running when time runs out.
+    const exercise = await smallExercise({ timeLimitMs: 3000, networks: [{ preset: 'mlp', depth: 20, width: 64, activation: 'relu' }] });
+    const slow = compile(initializerThat('const until = Date.now() + 700; while (Date.now() < until) {}'));
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: slow, backend: 'wasm' });
+    expect(outcome.error?.kind).toBe('timeout');
+    const message = outcome.error?.message ?? '';
+    const pace = message.match(/too slow\. It returned (\d+) layers? in ([\d.]+) s \(([\d.]+) s a layer\), so all 20 layers would take about ([\d.]+) s/);
+    expect(pace, message).not.toBeNull();
+    const [returned, perLayer, whole] = [Number(pace![1]), Number(pace![3]), Number(pace![4])];
+    expect(returned).toBeGreaterThanOrEqual(2);
+    expect(returned).toBeLessThanOrEqual(4);
+    expect(perLayer).toBeGreaterThanOrEqual(0.7);
+    expect(perLayer).toBeLessThan(1.2);
+    expect(whole).toBeCloseTo(20 * perLayer, 0);
+  });
+
   it('after a timeout the runner grades the next submission normally', async () => {
-    const stuck = await runInPage(page, { exercise: await smallExercise({ timeLimitMs: 1500 }), compiledJs: compile(initializerThat('while (true) {}')), backend: 'wasm' });
+    const stuck = await runInPage(session.page, { exercise: await smallExercise({ timeLimitMs: 1500 }), compiledJs: compile(initializerThat('while (true) {}')), backend: 'wasm' });
     expect(stuck.outcome.error?.kind).toBe('timeout');
-    const { outcome } = await runInPage(page, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise: await smallExercise(), compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
     expect(outcome.status).toBe('passed');
   });
 
   it('grading the full 50-layer exercise causes no main-thread task over 200 ms, and layers stream before the verdict', async () => {
     const exercise = await loadExercise('he-relu-50');
-    await page.evaluate(() => {
+    await session.page.evaluate(() => {
       const longTasks: number[] = [];
       (window as unknown as { longTasks: number[] }).longTasks = longTasks;
       new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration))).observe({ type: 'longtask' });
     });
-    const { outcome, events } = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const { outcome, events } = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const longTasks = await session.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     console.log(`he-relu-50 on wasm: first layer ${Math.round(outcome.firstLayerMs ?? NaN)} ms, verdict ${Math.round(outcome.elapsedMs)} ms; long tasks: ${longTasks.map(Math.round).join(', ') || 'none'}`);
     expect(outcome.status).toBe('passed');
     expect(outcome.backend).toBe('wasm');
@@ -155,11 +161,11 @@ describe('runaway memory', () => {
   it('an allocation loop is reported as a memory error and the runner recovers', async () => {
     const exercise = await smallExercise();
     const hog = compile(initializerThat('const keep: Float32Array[] = []; for (;;) keep.push(new Float32Array(2 ** 28));'));
-    const { outcome } = await runInPage(page, { exercise, compiledJs: hog, backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: hog, backend: 'wasm' });
     expect(outcome.status).toBe('error');
     expect(outcome.error?.kind).toBe('memory');
     expect(outcome.error?.message).toMatch(/allocation failed/i);
-    const next = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const next = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
     expect(next.outcome.status).toBe('passed');
   });
 
@@ -170,10 +176,10 @@ export default function init(layer: LayerInfo, { tf }: InitTools): Weights {
   const big = tf.zeros([65536, 65536]);
   return tf.add(tf.randomNormal([...layer.shape], 0, Math.sqrt(2 / layer.fanIn)), tf.sum(big));
 }`);
-    const { outcome } = await runInPage(page, { exercise, compiledJs: huge, backend: 'wasm' });
+    const { outcome } = await runInPage(session.page, { exercise, compiledJs: huge, backend: 'wasm' });
     expect(outcome.status).toBe('error');
     expect(outcome.error?.kind).toBe('memory');
-    const next = await runInPage(page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
+    const next = await runInPage(session.page, { exercise, compiledJs: compile(readExerciseFile('he-relu-50', 'solution.ts')), backend: 'wasm' });
     expect(next.outcome.status).toBe('passed');
   });
 });

@@ -10,7 +10,7 @@ import { compileLearnerSource, CompileError, transpileLearnerSource } from '../.
 import { gradeSource } from '../../src/cli/grade-source';
 import { loadExercise } from '../../src/cli/exercise-files';
 import {
-  evaluateInitializerModule, gradeSubmission, initializeWeights, LearnerError, mlp, parseExercise, resolveNetwork, runLab,
+  evaluateInitializerModule, gradeSubmission, initializeWeights, LearnerError, mlp, parseExercise, resolveNetwork, runLab, weightLayers,
   type LearnerInitializer, type LearnerSource,
 } from '../../src/engine/index';
 
@@ -146,8 +146,31 @@ describe('time limit (the learner realm runs in its own worker thread)', () => {
     const outcome = await gradeSource(exercise, source, 'loop.ts', { timeLimitMs: 1500 });
     expect(outcome.passed).toBe(false);
     expect(outcome.error).toEqual({ kind: 'timeout', layer: 3, network: 0 });
-    expect(outcome.message).toBe('your initializer was still working on layer 3 (dense3) after 1.5 s: too slow, or an endless loop');
+    // Layers 1 and 2 came back at once; layer 3 ran for the whole limit: stuck on it, not slow everywhere.
+    expect(outcome.message).toMatch(/^your initializer was still working on layer 3 \(dense3\) after 1\.5 s: that layer had run for [\d.]+ s, while the 2 layers before it took [\d.]+ m?s each: an endless loop, or far more work on this layer than on those before it$/);
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('calls slow code that returns every layer late "too slow", with its pace and what the whole network would take', async () => {
+    const exercise = await loadExercise('lecun-tanh');
+    const depth = weightLayers(resolveNetwork(exercise.networks[0])).length;
+    expect(depth).toBeGreaterThan(8);
+    // Every layer busy for 0.3 s of wall time, like a slow orthogonal of the learner's own: 4–5 layers fit in 1.5 s.
+    const source = `export default function init(layer: LayerInfo, { random }: InitTools): Weights {
+      const started = Date.now();
+      while (Date.now() - started < 300) {}
+      return random.normal(layer.shape, 0, Math.sqrt(1 / layer.fanIn));
+    }`;
+    const outcome = await gradeSource(exercise, source, 'slow.ts', { timeLimitMs: 1500 });
+    expect(outcome.error?.kind).toBe('timeout');
+    const match = /^your initializer was still working on layer (\d+) \(dense\1\) after 1\.5 s: too slow\. It returned (\d+) layers in ([\d.]+) s \(([\d.]+) s a layer\), so all (\d+) layers would take about ([\d.]+) s$/.exec(outcome.message);
+    expect(match, outcome.message).not.toBeNull();
+    const [, layer, returned, , perLayer, total] = match!.map(Number);
+    expect(returned).toBe(layer - 1);
+    expect(returned).toBeGreaterThanOrEqual(2);
+    expect(perLayer).toBeGreaterThanOrEqual(0.3);
+    expect(perLayer).toBeLessThan(0.75);
+    expect(total).toBe(depth);
   });
 });
 
@@ -203,7 +226,7 @@ describe('gradeSubmission never trusts what comes back from a learner realm', ()
       return iterator;
     };
     const report = await gradeSubmission(tanh(), stuck, { timeLimitMs: 300 });
-    expect(report.message).toBe('your initializer was still working on layer 2 (dense2) after 0.3 s: too slow, or an endless loop');
+    expect(report.message).toMatch(/^your initializer was still working on layer 2 \(dense2\) after 0\.3 s: that layer had run for 0\.3\d* s, while the layer before it took \d+ ms: an endless loop, or far more work on this layer than on those before it$/);
     expect(report.error).toEqual({ kind: 'timeout', layer: 2, network: 0 });
     expect(closed).toBe(true);
   });
@@ -215,5 +238,23 @@ describe('gradeSubmission never trusts what comes back from a learner realm', ()
     const viaRealm = await gradeSubmission(exercise, realm((l) => [weights(l, new Float32Array(drawn[l - 1]))]));
     expect(viaRealm.passed).toBe(true);
     expect(viaRealm.results[0].layers.map((l) => l.forward.preVar)).toEqual(reference.results[0].layers.map((l) => l.forward.preVar));
+  });
+});
+
+describe('timeoutMessage (one wording for the CLI and the browser page)', () => {
+  it('says "too slow" when the layers before came back at a pace that explains the time-out, and "endless loop" only when it cannot tell or one layer hangs', async () => {
+    const { timeoutMessage } = await import('../../src/engine/realm-protocol');
+    expect(timeoutMessage(60_000, undefined)).toBe('stopped after the time limit of 60 s before your initializer returned any layer: too slow, or an endless loop');
+    expect(timeoutMessage(60_000, { layer: 1, layerName: 'dense1' })).toBe('your initializer was still working on layer 1 (dense1) after 60 s: too slow, or an endless loop');
+    // The browser page knows the layer but not the pace: the layers before it did come back.
+    expect(timeoutMessage(60_000, { layer: 24, layerName: 'dense24' })).toBe('your initializer was still working on layer 24 (dense24) after 60 s, with the layers before it returned: too slow for this network, or stuck on this layer');
+    // 23 layers in 58.5 s and 1.5 s into the 24th: the pace of a Gram–Schmidt of 512 × 512 on a slow machine.
+    expect(timeoutMessage(60_000, { layer: 24, layerName: 'dense24', pace: { returnedLayers: 23, returnedMs: 58_500, currentMs: 1500, totalLayers: 100 } }))
+      .toBe('your initializer was still working on layer 24 (dense24) after 60 s: too slow. It returned 23 layers in 58.5 s (2.5 s a layer), so all 100 layers would take about 254 s');
+    expect(timeoutMessage(60_000, { network: 'deep', layer: 2, layerName: 'dense2', pace: { returnedLayers: 1, returnedMs: 4, currentMs: 59_996, totalLayers: 100 } }))
+      .toBe('deep: your initializer was still working on layer 2 (dense2) after 60 s: that layer had run for 60 s, while the layer before it took 4 ms: an endless loop, or far more work on this layer than on those before it');
+    // One slow layer of 40 s and 20 s into the second: the same pace, so too slow, not stuck.
+    expect(timeoutMessage(60_000, { layer: 2, pace: { returnedLayers: 1, returnedMs: 40_000, currentMs: 20_000, totalLayers: 8 } }))
+      .toBe('your initializer was still working on layer 2 after 60 s: too slow. It returned 1 layer in 40 s (40 s a layer), so all 8 layers would take about 320 s');
   });
 });

@@ -58,8 +58,40 @@ describe('random.orthogonal', () => {
     expect(Math.abs(q4 / draws - 3 / (n * (n + 2)))).toBeLessThan(0.01);
   });
 
-  it('differs between seeds and repeats for one seed', () => {
+  // The reflectors are applied four at a time on three columns at a time: these sizes leave every kind of edge
+  // (1–3 reflectors left over, 1–2 columns left over, fewer vectors than a block, tall and wide).
+  // 512 × 512 fills the reused workspace exactly; 700 × 400 is too large for it and takes arrays of its own.
+  it.each([[[1, 1]], [[3, 3]], [[7, 7]], [[13, 13]], [[65, 9]], [[9, 65]], [[2, 130]], [[512, 512]], [[700, 400]]])('shape %j at block edges: orthonormal', (shape) => {
+    const [rows, cols] = shape;
+    const w = sampleOrthogonal(shape, 1, createRandom(rows * 1000 + cols));
+    expect(gramError(w, rows, cols, 1)).toBeLessThan(1e-5);
+  });
+
+  it('is Haar at 7 × 7 (a block of four, three single reflectors, a column left over): E[Qᵢⱼ²] = 1/n for every entry, E[tr Q] = 0', () => {
+    const n = 7, draws = 8_000;
+    const random = createRandom(9);
+    const sum2 = new Float64Array(n * n);
+    let tr = 0, tr2 = 0;
+    for (let d = 0; d < draws; d++) {
+      const q = sampleOrthogonal([n, n], 1, random);
+      let t = 0;
+      for (let i = 0; i < n * n; i++) sum2[i] += q[i] ** 2;
+      for (let i = 0; i < n; i++) t += q[i * n + i];
+      tr += t; tr2 += t * t;
+    }
+    // Every Qᵢⱼ² ~ Beta(½, (n−1)/2): mean 1/n, variance 3/(n(n+2)) − 1/n² (invariance of the Haar measure under
+    // permutations and sign flips: no entry is special). 49 entries at 5 standard errors: a false alarm ≈ 3e-5.
+    const se2 = Math.sqrt((3 / (n * (n + 2)) - 1 / n ** 2) / draws);
+    for (let i = 0; i < n * n; i++) expect(Math.abs(sum2[i] / draws - 1 / n), `entry ${i}`).toBeLessThan(5 * se2);
+    const se = 1 / Math.sqrt(draws);
+    expect(Math.abs(tr / draws)).toBeLessThan(5 * se);
+    expect(Math.abs(tr2 / draws - 1)).toBeLessThan(5 * Math.sqrt(2) * se);
+  });
+
+  it('differs between seeds and repeats for one seed, whatever was drawn before it', () => {
     const a = sampleOrthogonal([8, 8], 1, createRandom(1));
+    expect(sampleOrthogonal([8, 8], 1, createRandom(1))).toEqual(a);
+    sampleOrthogonal([512, 512], 1, createRandom(4)); // leaves the workspace full of another matrix
     expect(sampleOrthogonal([8, 8], 1, createRandom(1))).toEqual(a);
     expect(sampleOrthogonal([8, 8], 1, createRandom(2))).not.toEqual(a);
   });

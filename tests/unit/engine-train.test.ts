@@ -219,7 +219,13 @@ it('trainCriterionCheck (the seam for the one grading path) trains from the give
   const folder = await readExerciseFolder(EXERCISES_DIR + 'train-deep-relu');
   const exercise = parseExerciseJson(folder.files['exercise.json'], 'train-deep-relu');
   const network = resolveNetwork(exercise.networks[0]);
-  const check = await trainCriterionCheck({ exercise, network, weights: initializeWeights(network, { name: 'lecun_normal' }, 1) }, loadDataset);
+  const progress: number[] = [];
+  const trained = await trainCriterionCheck({ exercise, network, weights: initializeWeights(network, { name: 'lecun_normal' }, 1) }, loadDataset, (p) => progress.push(p.point.step));
+  const check = trained?.check;
+  // It stops at the first failing seed, and hands back that seed's curve: every point it streamed, ending at the last step.
+  expect(trained?.curves.map((c) => c.seed)).toEqual([1]);
+  expect(trained?.curves[0].points.map((p) => p.step)).toEqual(progress);
+  expect(progress.at(-1)).toBe(exercise.criteria.train!.steps - 1);
   expect(check?.passed).toBe(false);
   expect(check?.message).toMatch(/^The network did not learn enough \(seed 1\): held-out accuracy is [\d.]+ % after 200 steps \(needed ≥ 75\.0 %\)/);
 }, 120_000);

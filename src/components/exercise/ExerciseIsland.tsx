@@ -10,13 +10,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ExerciseIslandProps } from './types';
 import type { CodeProblem, LearnerEditor } from './monaco-editor';
 import type { BackendChoice, BackendReport, RunErrorKind, RunEvent } from '../../runner/protocol';
-import type { LabResult, LayerStats, Verdict } from '../../engine/types';
+import type { LayerStats, Verdict } from '../../engine/types';
 import { browserProgressStore, type ExerciseProgress } from '../../progress/store';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { ResultsPanel } from './ResultsPanel';
 import { getRunner } from './runner-connection';
-import { describeBackend } from './results-model';
-import { ReferenceRunCancelled, referenceResults } from './reference-run';
+import { describeBackend, progressNote, withTrainPoint, type TrainingCurves, type TrainProgressNote } from './results-model';
+import { ReferenceRunCancelled, referenceResults, type ReferenceMeasurement } from './reference-run';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = {
   auto: 'Auto',
@@ -58,7 +58,9 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
   const [saveNote, setSaveNote] = useState<string>('');
   const [phase, setPhase] = useState<RunPhase>({ kind: 'idle' });
   const [networks, setNetworks] = useState<StreamedNetworks>([]);
-  const [reference, setReference] = useState<LabResult[] | null>(null);
+  const [training, setTraining] = useState<TrainingCurves>([]);
+  const [trainProgress, setTrainProgress] = useState<TrainProgressNote | null>(null);
+  const [reference, setReference] = useState<ReferenceMeasurement | null>(null);
   const [referenceNote, setReferenceNote] = useState<string>('');
   const [backend, setBackend] = useState<BackendChoice>('auto');
   const [backendReport, setBackendReport] = useState<BackendReport | null>(null);
@@ -206,8 +208,11 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
       }
       setPhase({ kind: 'running' });
       setNetworks([]);
+      setTraining([]);
+      setTrainProgress(null);
       const runner = await getRunner();
       const streamed: StreamedNetworks = [];
+      let streamedTraining: TrainingCurves = [];
       const onEvent = (event: RunEvent) => {
         if (event.type === 'backend') {
           setBackendReport(event.report);
@@ -221,12 +226,19 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
           else net.layers.push(stats);
           setNetworks(streamed.map((n) => ({ ...n, layers: [...n.layers] })));
         }
+        if (event.type === 'train-progress') {
+          streamedTraining = withTrainPoint(streamedTraining, event, streamed[event.networkIndex]?.name ?? '');
+          setTraining(streamedTraining);
+          setTrainProgress(progressNote(event));
+        }
       };
       const outcome = await runner.run({ exercise: spec, compiledJs: checked.javascript, backend }, onEvent);
       if (outcome.backendReport) setBackendReport(outcome.backendReport);
       if (outcome.results) {
         setNetworks(outcome.results.map((r) => ({ name: r.network, layers: r.layers })));
       }
+      setTrainProgress(null);
+      if (outcome.training) setTraining(outcome.training);
       if (outcome.verdict && (outcome.status === 'passed' || outcome.status === 'failed')) {
         const verdict = outcome.verdict;
         setPhase({ kind: 'done', verdict, verdicts: outcome.verdicts ?? [verdict] });
@@ -446,6 +458,8 @@ export default function ExerciseIsland({ spec, starter, solution }: ExerciseIsla
         spec={spec}
         phase={phase}
         networks={networks}
+        training={training}
+        trainProgress={trainProgress}
         reference={reference}
         referenceNote={referenceNote}
         backendReport={backendReport}

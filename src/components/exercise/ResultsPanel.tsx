@@ -1,23 +1,28 @@
 /**
- * Everything below the editor after Run: the verdict (a live region), which backend ran and why,
- * the per-layer variance plots (forward and backward), the activation histograms and a table of the
- * same numbers.
+ * Everything below the editor after Run: the verdict (a live region, with the training progress while a
+ * training exercise grades), which backend ran and why, a training exercise's curves against the
+ * reference's, the per-layer variance plots (forward and backward), the activation histograms and a table
+ * of the same numbers.
  */
 import { useMemo } from 'preact/hooks';
 import type { Exercise } from '../../engine/exercise-schema';
-import type { LabResult } from '../../engine/types';
 import type { BackendReport } from '../../runner/protocol';
+import type { ReferenceMeasurement } from './reference-run';
+import { TrainingCurves } from './TrainingCurves';
 import type { RunPhase, StreamedNetworks } from './ExerciseIsland';
 import { VariancePlot } from './VariancePlot';
 import { Histograms } from './Histograms';
 import { formatNumber } from '../../engine/format';
-import { allowedBands, describeBackend, networkLayerCount, seriesOf } from './results-model';
+import { allowedBands, describeBackend, networkLayerCount, seriesOf, type TrainingCurves as TrainingCurvesData, type TrainProgressNote } from './results-model';
 
 interface ResultsPanelProps {
   spec: Exercise;
   phase: RunPhase;
   networks: StreamedNetworks;
-  reference: LabResult[] | null;
+  /** A training exercise's curves (streamed while grading, then the grader's). */
+  training: TrainingCurvesData;
+  trainProgress: TrainProgressNote | null;
+  reference: ReferenceMeasurement | null;
   referenceNote: string;
   backendReport: BackendReport | null;
   domId: string;
@@ -34,7 +39,7 @@ const ERROR_TITLES: Record<string, string> = {
   editor: 'The editor is not ready',
 };
 
-export function ResultsPanel({ spec, phase, networks, reference, referenceNote, backendReport, domId }: ResultsPanelProps) {
+export function ResultsPanel({ spec, phase, networks, training, trainProgress, reference, referenceNote, backendReport, domId }: ResultsPanelProps) {
   /** The layer the grader (or an error) points at, per network. */
   const flaggedIn = (networkIndex: number): number | undefined =>
     phase.kind === 'done'
@@ -48,7 +53,7 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
     () =>
       networks.map((net, networkIndex) => {
         const layerCount = networkLayerCount(spec, networkIndex, net.layers);
-        const referenceLayers = reference?.[networkIndex]?.layers;
+        const referenceLayers = reference?.results[networkIndex]?.layers;
         return {
           layerCount,
           referenceLayers,
@@ -71,10 +76,30 @@ export function ResultsPanel({ spec, phase, networks, reference, referenceNote, 
         aria-atomic="true"
         id={`${domId}-verdict`}
       >
-        <VerdictText phase={phase} spec={spec} networks={networks} />
+        <VerdictText phase={phase} spec={spec} networks={networks} trainProgress={trainProgress} />
       </div>
+      {phase.kind === 'running' && trainProgress && (
+        <progress
+          class="exercise-train-progress"
+          max={trainProgress.seeds * trainProgress.steps}
+          value={trainProgress.seedIndex * trainProgress.steps + trainProgress.step}
+          aria-label="Training progress"
+        />
+      )}
 
       {backendReport && <p class="exercise-backend-report">{describeBackend(backendReport)}</p>}
+
+      {spec.criteria.train &&
+        training.map((net, networkIndex) => (
+          <TrainingCurves
+            key={networkIndex}
+            seeds={spec.criteria.train!.seeds}
+            steps={spec.criteria.train!.steps}
+            learner={net.curves}
+            reference={reference?.training[networkIndex]?.curves ?? null}
+            finished={phase.kind === 'done' || phase.kind === 'error'}
+          />
+        ))}
 
       {hasResults &&
         networks.map((net, networkIndex) => {
@@ -170,7 +195,7 @@ function verdictTone(phase: RunPhase): string {
   return 'idle';
 }
 
-function VerdictText({ phase, spec, networks }: { phase: RunPhase; spec: Exercise; networks: StreamedNetworks }) {
+function VerdictText({ phase, spec, networks, trainProgress }: { phase: RunPhase; spec: Exercise; networks: StreamedNetworks; trainProgress: TrainProgressNote | null }) {
   switch (phase.kind) {
     case 'idle':
       return <p>Press Run to test your initializer. {spec.summary}</p>;
@@ -195,6 +220,9 @@ function VerdictText({ phase, spec, networks }: { phase: RunPhase; spec: Exercis
       );
     }
     case 'running': {
+      if (trainProgress) {
+        return <p>Training seed {trainProgress.seedIndex + 1} of {trainProgress.seeds}, step {trainProgress.step}/{trainProgress.steps}…</p>;
+      }
       const done = networks.reduce((sum, n) => sum + n.layers.length, 0);
       return <p>Running… {done > 0 ? `${done} layer${done === 1 ? '' : 's'} measured so far.` : 'starting.'}</p>;
     }

@@ -150,6 +150,71 @@ function followSiteTheme() {
 const MIN_HEIGHT = 220;
 const MAX_HEIGHT = 560;
 
+/**
+ * Monaco sets up its TypeScript service when the first TypeScript model asks for it, a moment after the model
+ * exists; until then getTypeScriptWorker rejects ("TypeScript not registered!"). An editor hides that moment,
+ * a hidden model compiled at once does not, so wait for it (a few seconds at most).
+ */
+async function typeScriptWorker(fileUri: monaco.Uri) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await (await ts.getTypeScriptWorker())(fileUri);
+    } catch (error) {
+      if (attempt >= 100) throw error instanceof Error ? error : new Error(`the TypeScript service did not start: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function diagnosticsOf(fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel) {
+  const worker = await typeScriptWorker(fileUri);
+  const name = fileUri.toString();
+  const [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(name), worker.getSemanticDiagnostics(name)]);
+  // Syntax errors first: a type error after a syntax error is usually a consequence of it.
+  const all = syntactic.length ? syntactic : semantic;
+  const errors = all.filter((d) => d.category === 1);
+  const markers: monaco.editor.IMarkerData[] = errors.map((d) => {
+    const start = fileModel.getPositionAt(d.start ?? 0);
+    const end = fileModel.getPositionAt((d.start ?? 0) + (d.length ?? 1));
+    return {
+      severity: monaco.MarkerSeverity.Error,
+      message: flattenMessage(d.messageText),
+      startLineNumber: start.lineNumber,
+      startColumn: start.column,
+      endLineNumber: end.lineNumber,
+      endColumn: Math.max(end.column, start.column + (end.lineNumber === start.lineNumber ? 1 : 0)),
+      code: d.code ? String(d.code) : undefined,
+    };
+  });
+  return { worker, markers };
+}
+
+async function compile(fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel, showMarkers: boolean): Promise<CheckResult> {
+  const { worker, markers } = await diagnosticsOf(fileUri, fileModel);
+  // The same owner as Monaco's own diagnostics, so our markers and its later ones replace each other.
+  if (showMarkers) monaco.editor.setModelMarkers(fileModel, 'typescript', markers);
+  const errors = markers.map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message }));
+  if (errors.length) return { errors, javascript: null };
+  const output = await worker.getEmitOutput(fileUri.toString());
+  const js = output.outputFiles.find((f) => f.name.endsWith('.js'));
+  if (!js || output.emitSkipped) {
+    return { errors: [{ line: 1, column: 1, message: 'TypeScript produced no JavaScript for this file.' }], javascript: null };
+  }
+  return { errors: [], javascript: js.text };
+}
+
+/**
+ * Compiles TypeScript that is not in an editor (the reference solution, a learner's saved code for a widget)
+ * with the editor's options and declarations: type errors block it as they block Run.
+ */
+export async function compileHidden(code: string, name: string): Promise<CheckResult> {
+  await configureTypeScript();
+  const hiddenUri = monaco.Uri.parse(`file:///hidden/${name}.ts`);
+  const hidden = monaco.editor.getModel(hiddenUri) ?? monaco.editor.createModel(code, 'typescript', hiddenUri);
+  if (hidden.getValue() !== code) hidden.setValue(code);
+  return compile(hiddenUri, hidden, false);
+}
+
 export async function createLearnerEditor(container: HTMLElement, options: LearnerEditorOptions): Promise<LearnerEditor> {
   await Promise.all([configureTypeScript(), loadMonacoStylesheet()]);
   followSiteTheme();
@@ -192,45 +257,6 @@ export async function createLearnerEditor(container: HTMLElement, options: Learn
     '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !markersNavigationVisible && !editorHasMultipleSelections && !editorHoverVisible',
   );
 
-  const getWorker = async () => (await ts.getTypeScriptWorker())(uri);
-
-  const diagnosticsOf = async (fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel) => {
-    const worker = await (await ts.getTypeScriptWorker())(fileUri);
-    const name = fileUri.toString();
-    const [syntactic, semantic] = await Promise.all([worker.getSyntacticDiagnostics(name), worker.getSemanticDiagnostics(name)]);
-    // Syntax errors first: a type error after a syntax error is usually a consequence of it.
-    const all = syntactic.length ? syntactic : semantic;
-    const errors = all.filter((d) => d.category === 1);
-    const markers: monaco.editor.IMarkerData[] = errors.map((d) => {
-      const start = fileModel.getPositionAt(d.start ?? 0);
-      const end = fileModel.getPositionAt((d.start ?? 0) + (d.length ?? 1));
-      return {
-        severity: monaco.MarkerSeverity.Error,
-        message: flattenMessage(d.messageText),
-        startLineNumber: start.lineNumber,
-        startColumn: start.column,
-        endLineNumber: end.lineNumber,
-        endColumn: Math.max(end.column, start.column + (end.lineNumber === start.lineNumber ? 1 : 0)),
-        code: d.code ? String(d.code) : undefined,
-      };
-    });
-    return { worker, markers };
-  };
-
-  const compile = async (fileUri: monaco.Uri, fileModel: monaco.editor.ITextModel, showMarkers: boolean): Promise<CheckResult> => {
-    const { worker, markers } = await diagnosticsOf(fileUri, fileModel);
-    // The same owner as Monaco's own diagnostics, so our markers and its later ones replace each other.
-    if (showMarkers) monaco.editor.setModelMarkers(fileModel, 'typescript', markers);
-    const errors = markers.map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message }));
-    if (errors.length) return { errors, javascript: null };
-    const output = await worker.getEmitOutput(fileUri.toString());
-    const js = output.outputFiles.find((f) => f.name.endsWith('.js'));
-    if (!js || output.emitSkipped) {
-      return { errors: [{ line: 1, column: 1, message: 'TypeScript produced no JavaScript for this file.' }], javascript: null };
-    }
-    return { errors: [], javascript: js.text };
-  };
-
   const changeListeners = new Set<(code: string) => void>();
   const contentSubscription = model.onDidChangeContent(() => {
     const code = model.getValue();
@@ -249,13 +275,7 @@ export async function createLearnerEditor(container: HTMLElement, options: Learn
       return () => changeListeners.delete(listener);
     },
     check: () => compile(uri, model, true),
-    async compileHidden(code, name) {
-      const hiddenUri = monaco.Uri.parse(`file:///hidden/${name}.ts`);
-      const hidden = monaco.editor.getModel(hiddenUri) ?? monaco.editor.createModel(code, 'typescript', hiddenUri);
-      if (hidden.getValue() !== code) hidden.setValue(code);
-      await getWorker();
-      return compile(hiddenUri, hidden, false);
-    },
+    compileHidden,
     focus: () => editor.focus(),
     dispose() {
       contentSubscription.dispose();

@@ -6,7 +6,7 @@ import { resolveNetwork, type Exercise } from '../../engine/exercise-schema';
 import { driftBands, type LayerBand } from '../../engine/grading';
 import { weightLayers } from '../../engine/networks';
 import type { LayerStats } from '../../engine/types';
-import type { BackendName, BackendReport } from '../../runner/protocol';
+import type { BackendName, BackendReport, RunEvent, TrainPoint } from '../../runner/protocol';
 
 const BACKEND_NAMES: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -70,4 +70,49 @@ export function describeBackend(
     ? ` Not used: ${skipped.map((t) => `${BACKEND_NAMES[t.name]}: ${t.reason ?? 'unavailable'}`).join('; ')}.`
     : '';
   return `${tense === 'ran' ? 'Ran' : 'Will run'} on ${used}${details}.${skippedText}`;
+}
+
+/** One graded seed's training curve, as it streams in or as the grader reported it. */
+export interface SeedCurve {
+  seed: number;
+  points: TrainPoint[];
+  diverged?: { step: number; loss: number };
+}
+
+/** The training curves of a run, per network trained (the grader's `training`, or built from the stream). */
+export type TrainingCurves = { network: string; curves: SeedCurve[] }[];
+
+/** Where browser grading is: "training seed 2 of 2, step 120/200". */
+export interface TrainProgressNote {
+  seedIndex: number;
+  seeds: number;
+  /** Steps done. */
+  step: number;
+  steps: number;
+}
+
+/** Adds a streamed training point to the curves (a new array; the point's seed gets its own curve). */
+export function withTrainPoint(curves: TrainingCurves, event: RunEvent & { type: 'train-progress' }, networkName: string): TrainingCurves {
+  const next = curves.map((n) => ({ ...n, curves: [...n.curves] }));
+  const network = (next[event.networkIndex] ??= { network: networkName, curves: [] });
+  const at = network.curves.findIndex((c) => c.seed === event.seed);
+  const curve = at >= 0 ? network.curves[at] : { seed: event.seed, points: [] };
+  const updated = { ...curve, points: [...curve.points.filter((p) => p.step !== event.point.step), event.point] };
+  if (at >= 0) network.curves[at] = updated;
+  else network.curves.push(updated);
+  return next;
+}
+
+export function progressNote(event: RunEvent & { type: 'train-progress' }): TrainProgressNote {
+  return { seedIndex: event.seedIndex, seeds: event.seeds, step: event.point.step + 1, steps: event.steps };
+}
+
+/** The learner's and the reference's values at every step either recorded (null where one has no point there). */
+export function alignedCurves(learner: SeedCurve | undefined, reference: SeedCurve | undefined, value: (p: TrainPoint) => number) {
+  const steps = [...new Set([...(learner?.points ?? []), ...(reference?.points ?? [])].map((p) => p.step))].sort((a, b) => a - b);
+  const at = (curve: SeedCurve | undefined) => {
+    const byStep = new Map((curve?.points ?? []).map((p) => [p.step, value(p)]));
+    return steps.map((s) => byStep.get(s) ?? null);
+  };
+  return { steps, learner: at(learner), reference: at(reference) };
 }

@@ -3,17 +3,25 @@
  * The engine's `train` runs in a Web Worker (lib/train-worker.ts) and streams points: the training loss and
  * held-out accuracy of every init on one plot each, a heat map of the per-layer gradient norms over the
  * steps for one init, and (on the spirals) the decision boundary each init ends with.
+ *
+ * "yours" is the learner's saved code of the training exercise: compiled like Run compiles it, run by the
+ * exercise runner in its sandbox (never on this page) for this widget's network, and its checked weights
+ * are trained by the widget's worker like any other init.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import UPlotChart, { forLogScale, logAxis } from './lib/UPlotChart';
 import { Choice, DataTable, Slider, Toggle, WidgetFrame } from './lib/controls';
 import { formatNumber } from '~/engine/format';
 import { chartColors, useSiteTheme } from './lib/theme';
 import {
-  BOUNDARY_EXTENT, BOUNDARY_GRID, TRAIN_INIT_LABELS, TRAIN_INITS,
-  type FromTrainWorker, type InitOutcome, type TrainActivation, type TrainDatasetName, type TrainInit, type TrainPoint, type TrainSettings,
+  BOUNDARY_EXTENT, BOUNDARY_GRID, TRAIN_INIT_LABELS, TRAIN_INITS, YOURS_EXERCISE, YOURS_TIME_LIMIT_MS, trainingNetwork,
+  type FromTrainWorker, type ToTrainWorker, type InitOutcome, type TrainActivation, type TrainDatasetName, type TrainInit, type TrainPoint, type TrainSettings,
 } from './lib/training';
 import { spiralsDataset } from '~/engine/datasets';
+import { weightLayers } from '~/engine/networks';
+import { browserProgressStore } from '~/progress/store';
+import { getRunner } from '../exercise/runner-connection';
+import type { CheckResult } from '../exercise/monaco-editor';
 
 export interface TrainingWidgetProps {
   defaultInits?: TrainInit[];
@@ -29,6 +37,7 @@ export interface TrainingWidgetProps {
 type Status = { kind: 'idle' } | { kind: 'running'; runId: number } | { kind: 'done'; stopped: boolean } | { kind: 'error'; message: string };
 
 const STEP_OPTIONS = ['100', '200', '400'] as const;
+const YOURS_HREF = `${import.meta.env.BASE_URL.replace(/\/$/, '')}/${YOURS_EXERCISE.href}`;
 const WIDTH_OPTIONS = ['32', '64', '128'] as const;
 const LR_OPTIONS = ['0.001', '0.01', '0.1'] as const;
 
@@ -41,6 +50,7 @@ export default function TrainingWidget({
   defaultSteps = 200,
   showResidual = false,
 }: TrainingWidgetProps) {
+  const yoursHelpId = useId();
   const [residual, setResidual] = useState(false);
   const [dataset, setDataset] = useState<TrainDatasetName>(defaultDataset);
   const [activation, setActivation] = useState<TrainActivation>(defaultActivation);
@@ -57,8 +67,85 @@ export default function TrainingWidget({
   const [backend, setBackend] = useState('');
   const worker = useRef<Worker | null>(null);
   const runCounter = useRef(0);
+  const store = useMemo(() => (typeof window === 'undefined' ? null : browserProgressStore()), []);
+  const [hasYourCode, setHasYourCode] = useState(false);
+  const [yoursNote, setYoursNote] = useState('');
+  const yoursAbort = useRef<AbortController | null>(null);
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => {
+    worker.current?.terminate();
+    yoursAbort.current?.abort();
+  }, []);
+
+  /** Whether the exercise has saved code: on load, on progress changes here and in other tabs, and when the learner comes back to the choices. */
+  const readYourCode = () => {
+    const saved = !!store?.loadCode(YOURS_EXERCISE.id);
+    setHasYourCode(saved);
+    if (!saved) setInits((list) => (list.includes('yours') ? list.filter((i) => i !== 'yours') : list));
+  };
+  useEffect(() => {
+    if (!store) return;
+    readYourCode();
+    return store.subscribe(readYourCode);
+  }, [store]);
+
+  /**
+   * The saved code compiled (Monaco's TypeScript service, as Run compiles it), kept per code text. Started as soon
+   * as "yours" is checked: loading the compiler is one long task, better spent then than while curves stream.
+   */
+  const compiledYours = useRef<{ code: string; result: Promise<CheckResult> } | null>(null);
+  function compileYours(code: string): Promise<CheckResult> {
+    if (compiledYours.current?.code !== code) {
+      const result = import('../exercise/monaco-editor').then(({ compileHidden }) => compileHidden(code, `${YOURS_EXERCISE.id}-yours`));
+      compiledYours.current = { code, result };
+      result.catch(() => (compiledYours.current = null));
+    }
+    return compiledYours.current!.result;
+  }
+  function prepareYours() {
+    const saved = store?.loadCode(YOURS_EXERCISE.id);
+    if (!saved || compiledYours.current?.code === saved.code) return;
+    setYoursNote('yours: preparing the compiler…');
+    compileYours(saved.code).finally(() => setYoursNote((note) => (note === 'yours: preparing the compiler…' ? '' : note))).catch(() => undefined);
+  }
+
+  /** Compiles the saved code, has the runner's sandbox call it for this run's network, and hands the checked weights to the worker. */
+  async function sendYourWeights(runId: number, settings: TrainSettings) {
+    yoursAbort.current?.abort();
+    const controller = new AbortController();
+    yoursAbort.current = controller;
+    const tell = (message: ToTrainWorker, transfer: Transferable[] = []) => {
+      if (controller.signal.aborted) return;
+      worker.current?.postMessage(message, transfer);
+      if (message.type !== 'yours') setYoursNote('');
+    };
+    try {
+      const saved = store?.loadCode(YOURS_EXERCISE.id);
+      if (!saved) return tell({ type: 'yours-failed', runId, message: `there is no saved code for the exercise “${YOURS_EXERCISE.title}”` });
+      setYoursNote('yours: compiling your saved code…');
+      const compiled = await compileYours(saved.code);
+      if (compiled.javascript === null) {
+        const first = compiled.errors[0];
+        const where = first ? ` (line ${first.line}, column ${first.column}: ${first.message})` : '';
+        return tell({ type: 'yours-failed', runId, message: `your saved code does not compile${where}; fix it in the exercise` });
+      }
+      if (controller.signal.aborted) return;
+      setYoursNote('yours: running your initializer in the sandbox…');
+      const network = trainingNetwork(settings);
+      const runner = await getRunner();
+      const outcome = await runner.weights(
+        { compiledJs: compiled.javascript, seed: settings.seed, networks: [{ name: network.name, layers: weightLayers(network) }], timeLimitMs: YOURS_TIME_LIMIT_MS },
+        controller.signal,
+      );
+      if (outcome.status === 'cancelled') return;
+      if (outcome.status === 'error') return tell({ type: 'yours-failed', runId, message: outcome.error.message });
+      const weights = outcome.weights[0];
+      setYoursNote('');
+      tell({ type: 'yours', runId, weights }, weights.map((w) => w.buffer));
+    } catch (error) {
+      tell({ type: 'yours-failed', runId, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   function startTraining() {
     const selected = TRAIN_INITS.filter((i) => inits.includes(i));
@@ -88,10 +175,14 @@ export default function TrainingWidget({
     if (!selected.includes(heatInit)) setHeatInit(selected[selected.length - 1]);
     setStatus({ kind: 'running', runId });
     worker.current.postMessage({ type: 'train', runId, settings, inits: selected });
+    if (selected.includes('yours')) void sendYourWeights(runId, settings);
   }
 
   function stopTraining() {
-    if (status.kind === 'running') worker.current?.postMessage({ type: 'stop', runId: status.runId });
+    if (status.kind !== 'running') return;
+    yoursAbort.current?.abort();
+    setYoursNote('');
+    worker.current?.postMessage({ type: 'stop', runId: status.runId });
   }
 
   const running = status.kind === 'running';
@@ -116,18 +207,32 @@ export default function TrainingWidget({
         <Choice label="Learning rate" value={String(learningRate)} options={LR_OPTIONS.map((s) => ({ value: s, label: s }))} onChange={(s) => setLearningRate(Number(s))} />
         {showResidual && <Toggle label="Residual connections h_l = h_(l−1) + φ(y_l)" checked={residual} onChange={setResidual} />}
       </div>
-      <fieldset class="widget-train__inits">
+      <fieldset class="widget-train__inits" onFocusIn={readYourCode} onPointerEnter={readYourCode}>
         <legend>Initializations to train (one after the other, same seed)</legend>
         {TRAIN_INITS.map((init) => (
           <label>
             <input
               type="checkbox"
               checked={inits.includes(init)}
-              onChange={(e) => setInits((list) => ((e.currentTarget as HTMLInputElement).checked ? [...list, init] : list.filter((i) => i !== init)))}
+              disabled={init === 'yours' && !hasYourCode}
+              aria-describedby={init === 'yours' ? yoursHelpId : undefined}
+              onChange={(e) => {
+                const checked = (e.currentTarget as HTMLInputElement).checked;
+                if (checked && init === 'yours') prepareYours();
+                setInits((list) => (checked ? [...list, init] : list.filter((i) => i !== init)));
+              }}
             />{' '}
             {TRAIN_INIT_LABELS[init]}
           </label>
         ))}
+        <p class="widget-train__yours-help" id={yoursHelpId}>
+          {hasYourCode ? (
+            <>“yours” is your saved code of the exercise <a href={YOURS_HREF}>{YOURS_EXERCISE.title}</a>, run in the exercise’s sandbox for this network.</>
+          ) : (
+            <>“yours” needs code: write an initializer in the exercise <a href={YOURS_HREF}>{YOURS_EXERCISE.title}</a> (it is saved in this browser), then come back.</>
+          )}
+        </p>
+        <p class="widget-train__yours-help widget-train__yours-note" role="status">{yoursNote}</p>
       </fieldset>
       <div class="widget__buttons">
         <button type="button" onClick={startTraining} disabled={running || inits.length === 0}>Train</button>
@@ -241,6 +346,7 @@ function Readout({ inits, curves, outcomes }: { inits: TrainInit[]; curves: Part
         const first = points[0];
         const last = points.at(-1);
         const outcome = outcomes[init];
+        if (outcome?.failed) return <li class="widget-train__failed"><strong>{TRAIN_INIT_LABELS[init]}</strong>: not trained: {outcome.failed}</li>;
         if (!first || !last) return <li>{TRAIN_INIT_LABELS[init]}: waiting.</li>;
         const zeroLayers = first.layers.filter((l) => l.gradNorm === 0).length;
         const hidden = last.layers.slice(0, -1);

@@ -35,15 +35,35 @@ function startBackend(): Promise<string> {
 
 let current = 0;
 const stopped = new Set<number>();
+/** The answer for "yours" of each run, as it arrives from the page (the runner may answer before or after "yours" is due). */
+const yours = new Map<number, { weights: Float32Array[] } | { failed: string }>();
+const waiting = new Set<() => void>();
+const wakeAll = () => {
+  waiting.forEach((wake) => wake());
+  waiting.clear();
+};
+
+async function yoursFor(runId: number, isStopped: () => boolean) {
+  while (!yours.has(runId) && !isStopped()) await new Promise<void>((resolve) => waiting.add(resolve));
+  return yours.get(runId);
+}
 
 self.onmessage = async (event: MessageEvent<ToTrainWorker>) => {
   const message = event.data;
   if (message.type === 'stop') {
     stopped.add(message.runId);
+    wakeAll();
+    return;
+  }
+  if (message.type === 'yours' || message.type === 'yours-failed') {
+    if (message.runId !== current) return;
+    yours.set(message.runId, message.type === 'yours' ? { weights: message.weights } : { failed: message.message });
+    wakeAll();
     return;
   }
   const { runId, settings, inits } = message;
   current = runId;
+  wakeAll();
   try {
     post({ type: 'backend', backend: await startBackend() });
     const dataset = await loadDataset(settings.dataset);
@@ -52,9 +72,19 @@ self.onmessage = async (event: MessageEvent<ToTrainWorker>) => {
     const isStopped = () => stopped.has(runId) || current !== runId;
     for (const init of inits) {
       if (isStopped()) break;
+      let weights: Float32Array[] | undefined;
+      if (init === 'yours') {
+        const answer = await yoursFor(runId, isStopped);
+        if (!answer) break;
+        if ('failed' in answer) {
+          post({ type: 'init-done', runId, outcome: { init, steps: 0, stopped: false, wallMs: 0, failed: answer.failed } });
+          continue;
+        }
+        weights = answer.weights;
+      }
       const result = await train({
         network, dataset,
-        initializer: initializerOf(init, settings.activation),
+        ...(init === 'yours' ? { weights } : { initializer: initializerOf(init, settings.activation) }),
         optimizer: { kind: 'sgd', momentum: 0.9 },
         learningRate: settings.learningRate,
         batch: settings.batch,
@@ -72,5 +102,7 @@ self.onmessage = async (event: MessageEvent<ToTrainWorker>) => {
     post({ type: 'done', runId, stopped: isStopped() });
   } catch (error) {
     post({ type: 'error', runId, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    yours.delete(runId);
   }
 };

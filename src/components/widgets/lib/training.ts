@@ -8,8 +8,8 @@ import type { LayerTrainStats, TrainPoint } from '~/engine/train';
 import type { Activation, NetworkSpec } from '~/engine/types';
 import { recommendedGain } from '~/engine/variance-scaling';
 
-export type TrainInit = 'zeros' | 'small' | 'large' | 'lecun' | 'he' | 'orthogonal';
-export const TRAIN_INITS: readonly TrainInit[] = ['zeros', 'small', 'large', 'lecun', 'he', 'orthogonal'];
+export type TrainInit = 'zeros' | 'small' | 'large' | 'lecun' | 'he' | 'orthogonal' | 'yours';
+export const TRAIN_INITS: readonly TrainInit[] = ['zeros', 'small', 'large', 'lecun', 'he', 'orthogonal', 'yours'];
 export const TRAIN_INIT_LABELS: Record<TrainInit, string> = {
   zeros: 'zeros',
   small: 'N(0, 0.01²)',
@@ -17,7 +17,13 @@ export const TRAIN_INIT_LABELS: Record<TrainInit, string> = {
   lecun: 'LeCun: Var = 1/fan_in',
   he: 'He: Var = 2/fan_in',
   orthogonal: 'orthogonal × gain',
+  yours: 'yours',
 };
+
+/** "yours" is the learner's saved code of this exercise, run in the runner's sandbox for the widget's network. */
+export const YOURS_EXERCISE = { id: 'train-deep-relu', title: 'Train a 12-layer ReLU network on handwritten digits', href: 'lessons/04-relu-he/#exercise-train-deep-relu' };
+/** How long the learner's initializer may take to return every layer of the widget's network. */
+export const YOURS_TIME_LIMIT_MS = 20_000;
 
 export type TrainDatasetName = 'digits' | 'spirals';
 export type TrainActivation = Extract<Activation, 'relu' | 'tanh'>;
@@ -34,8 +40,11 @@ export interface TrainSettings {
   seed: number;
 }
 
-/** The engine initializer of a choice; orthogonal gets the activation's recommended gain (√2 for ReLU, 5/3 for tanh). */
-export function initializerOf(init: TrainInit, activation: TrainActivation): InitializerRef {
+/**
+ * The engine initializer of a choice; orthogonal gets the activation's recommended gain (√2 for ReLU, 5/3 for
+ * tanh). "yours" has none: its weights come from the learner's code, through the runner.
+ */
+export function initializerOf(init: Exclude<TrainInit, 'yours'>, activation: TrainActivation): InitializerRef {
   switch (init) {
     case 'zeros': return { name: 'zeros' };
     case 'small': return { name: 'normal', std: 0.01 };
@@ -70,10 +79,15 @@ export function boundaryGrid(): Float32Array {
 
 export type ToTrainWorker =
   | { type: 'train'; runId: number; settings: TrainSettings; inits: TrainInit[] }
+  /** The weights of "yours" for this run's network (checked by the runner), or why there are none; "yours" trains last and waits for this. */
+  | { type: 'yours'; runId: number; weights: Float32Array[] }
+  | { type: 'yours-failed'; runId: number; message: string }
   | { type: 'stop'; runId: number };
 
 export interface InitOutcome {
   init: TrainInit;
+  /** "yours" only: why it did not train (the learner's code threw, timed out, returned NaN, …). */
+  failed?: string;
   steps: number;
   diverged?: { step: number; loss: number };
   stopped: boolean;
