@@ -8,9 +8,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, REPO_ROOT, serveSite, type ServedSite } from './harness';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, REPO_ROOT } from './harness';
+import { siteSession } from './site-session';
 import { exerciseBlock, loadEditorAndWait } from './exercise-page';
 import { inEachThemeAndWidth, longTasksSince, pageNow, recordLongTasks, shootElement } from './page-measures';
 
@@ -22,24 +23,13 @@ const solution = fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'solution
 const lecun = fs.readFileSync(path.join(REPO_ROOT, 'exercises', ID, 'wrong', 'lecun.ts'), 'utf8');
 const { seeds, steps } = exercise.criteria.train as { seeds: number[]; steps: number };
 
-let site: ServedSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const session = siteSession();
 
 const block = (page: Page) => exerciseBlock(page, ID);
 
 /** Opens lesson 4 with `code` saved as the learner's code of the exercise and presses Run. */
 async function runSaved(page: Page, code: string) {
-  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.site.url}${LESSON}`, { waitUntil: 'networkidle' });
   await page.evaluate(({ id, code }) => localStorage.setItem(`initlab:code:${id}`, JSON.stringify({ v: 1, code, savedAt: new Date().toISOString() })), { id: ID, code });
   await page.reload({ waitUntil: 'networkidle' });
   await block(page).scrollIntoViewIfNeeded();
@@ -52,7 +42,7 @@ async function runSaved(page: Page, code: string) {
 const shoot = (page: Page, selector: string, name: string) => shootElement(page, page.locator(selector), path.join(SHOTS, `training-results-${name}.png`));
 
 test('grading shows its progress, then the curves of every seed against the reference, with a table', { timeout: 420_000 }, async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   await recordLongTasks(page);
   await runSaved(page, solution);
   const verdict = block(page).locator('.exercise-verdict');
@@ -107,7 +97,7 @@ test('grading shows its progress, then the curves of every seed against the refe
 });
 
 test('a failing answer (LeCun) is plotted against the reference; the seeds it never reached are named', { timeout: 420_000 }, async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   await runSaved(page, lecun);
   const verdict = block(page).locator('.exercise-verdict');
   await expect.poll(() => verdict.textContent(), { timeout: 200_000 }).toMatch(/^Not yet\./);

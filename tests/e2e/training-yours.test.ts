@@ -9,9 +9,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, openPage, REPO_ROOT, serveSite, type ServedSite } from './harness';
+import { expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { openPage, REPO_ROOT } from './harness';
+import { siteSession } from './site-session';
 import { inEachThemeAndWidth, longTasksSince, pageNow, recordLongTasks, shootElement } from './page-measures';
 
 const SHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');
@@ -20,18 +21,7 @@ const EXERCISE_ID = 'train-deep-relu';
 /** The widget's time limit for the learner's initializer (YOURS_TIME_LIMIT_MS), in the runner's wording. */
 const YOURS_LIMIT_S = 20;
 
-let site: ServedSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const session = siteSession();
 
 /** Saves `code` as the learner's code of the training exercise, the way the exercise block stores it. */
 async function saveYourCode(page: Page, code: string | null): Promise<void> {
@@ -45,7 +35,7 @@ async function saveYourCode(page: Page, code: string | null): Promise<void> {
 }
 
 async function openWidget(page: Page, code: string | null): Promise<Locator> {
-  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.site.url}${LESSON}`, { waitUntil: 'networkidle' });
   await saveYourCode(page, code);
   await page.reload({ waitUntil: 'networkidle' });
   const widget = page.locator('.widget[data-widget="TrainingWidget"]');
@@ -109,21 +99,21 @@ const NAN_CODE = `export default function init(layer: LayerInfo, { random }: Ini
 `;
 
 test('without saved code "yours" is disabled and points to the exercise', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   const widget = await openWidget(page, null);
   expect(await initBox(widget, /^\s*yours/).isDisabled()).toBe(true);
   const help = widget.locator('.widget-train__yours-help').first();
   expect(await help.textContent()).toMatch(/needs code: write an initializer in the exercise/);
   expect(await help.locator('a').getAttribute('href')).toBe(`/lessons/04-relu-he/#exercise-${EXERCISE_ID}`);
   // The link's target exists on the built site.
-  const target = await page.request.get(`${site.url}/lessons/04-relu-he/`);
+  const target = await page.request.get(`${session.site.url}/lessons/04-relu-he/`);
   expect(await target.text()).toContain(`id="exercise-${EXERCISE_ID}"`);
   expect(errors).toEqual([]);
   await close();
 });
 
 test('He-like saved code learns; zeros code stays flat at chance with its units identical', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   let widget = await openWidget(page, HE_CODE);
   expect(await initBox(widget, /^\s*yours/).isDisabled()).toBe(false);
   await chooseInits(widget, [/^\s*yours/]);
@@ -149,7 +139,7 @@ test('He-like saved code learns; zeros code stays flat at chance with its units 
 });
 
 test('a throwing or NaN initializer shows its message in the widget, and the other inits still train', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   let widget = await openWidget(page, THROWING_CODE);
   await chooseInits(widget, [/^\s*He/, /^\s*yours/]);
   await trainAndWait(widget);
@@ -170,7 +160,7 @@ test('a throwing or NaN initializer shows its message in the widget, and the oth
 });
 
 test('an endless loop in the saved code stops at the time limit with its layer named, and the other init still trains', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   const widget = await openWidget(page, ENDLESS_CODE);
   await chooseInits(widget, [/^\s*LeCun/, /^\s*yours/]);
   await trainAndWait(widget);
@@ -183,7 +173,7 @@ test('an endless loop in the saved code stops at the time limit with its layer n
 });
 
 test('no long task over 200 ms on the page while the widget trains', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   await recordLongTasks(page);
   const widget = await openWidget(page, HE_CODE);
   /** Trains and returns the durations of the long tasks the page had meanwhile (ms). */
@@ -214,7 +204,7 @@ test('no long task over 200 ms on the page while the widget trains', async () =>
 });
 
 test('screenshots of the widget trained with yours, light and dark, 1280 and 390 px', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   const widget = await openWidget(page, HE_CODE);
   await chooseInits(widget, [/^\s*zeros/, /LeCun/, /^\s*yours/]);
   await trainAndWait(widget);

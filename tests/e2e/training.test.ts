@@ -6,28 +6,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { REPO_ROOT, launchBrowser, openPage, serveSite, type ServedSite } from './harness';
+import { expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { REPO_ROOT, openPage } from './harness';
+import { siteSession } from './site-session';
 
 const LESSON = '/lessons/01-explode-vanish/';
 const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
-let site: ServedSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const session = siteSession();
 
 async function openWidget(page: Page): Promise<Locator> {
-  await page.goto(`${site.url}${LESSON}`, { waitUntil: 'networkidle' });
+  await page.goto(`${session.site.url}${LESSON}`, { waitUntil: 'networkidle' });
   const widget = page.locator('.widget[data-widget="TrainingWidget"]');
   await widget.scrollIntoViewIfNeeded();
   await widget.locator('.widget-chart canvas').first().waitFor({ state: 'attached', timeout: 30_000 });
@@ -58,7 +48,7 @@ async function trainAndWait(widget: Locator): Promise<void> {
 const lossChartPixels = (widget: Locator) => widget.locator('.widget-chart canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 
 test('trains; the curves change with the init; the table alternative has the numbers', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   const widget = await openWidget(page);
   await chooseInits(widget, [/^\s*He/]);
   await trainAndWait(widget);
@@ -84,7 +74,7 @@ test('trains; the curves change with the init; the table alternative has the num
 });
 
 test('Stop ends the run early and the widget can train again', async () => {
-  const { page, errors, close } = await openPage(browser);
+  const { page, errors, close } = await openPage(session.browser);
   const widget = await openWidget(page);
   await chooseInits(widget, [/^\s*He/, /LeCun/, /orthogonal/]);
   await widget.locator('select').nth(3).selectOption('400');
@@ -103,7 +93,7 @@ test('screenshots of the trained widget, light and dark, 1280 and 390 px', async
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   for (const colorScheme of ['light', 'dark'] as const) {
     for (const width of [1280, 390]) {
-      const { page, errors, close } = await openPage(browser, { width, height: 900, colorScheme });
+      const { page, errors, close } = await openPage(session.browser, { width, height: 900, colorScheme });
       const widget = await openWidget(page);
       await trainAndWait(widget);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
