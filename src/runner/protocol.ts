@@ -9,6 +9,7 @@
  *
  * Everything here is plain structured-cloneable data.
  */
+import { validateLayerWeights } from '../engine/learner-api';
 import type { DatasetName, LayerInfo, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck, TrainedNetwork, TrainPoint } from './engine-contract';
 
 export type { LayerInfo, LayerStats, LabResult, Verdict, RunnableExercise, SubmissionCheck, TrainedNetwork, TrainPoint };
@@ -233,8 +234,9 @@ export function parseTrainPoint(msg: FromWorker & { type: 'train-point' }): Stre
 }
 
 /**
- * The weights a 'weights' job answered, checked against the layers asked for: one Float32Array per weight
- * layer per network, each of exactly the layer's size and all finite. Returns why not, or null when they are.
+ * The weights a 'weights' job answered, checked against the layers asked for: one array per weight layer per
+ * network, each passing the engine's own check of a learner's layer (a Float32Array of exactly the layer's size,
+ * all finite). Returns why not, or null when they are.
  */
 export function weightsProblem(weights: unknown, networks: WeightsRequest['networks']): string | null {
   if (!Array.isArray(weights) || weights.length !== networks.length) return `expected the weights of ${networks.length} network(s)`;
@@ -242,13 +244,10 @@ export function weightsProblem(weights: unknown, networks: WeightsRequest['netwo
     const arrays = weights[n] as unknown;
     const { layers } = networks[n];
     if (!Array.isArray(arrays) || arrays.length !== layers.length) return `expected ${layers.length} weight arrays for ${networks[n].name}`;
-    for (let i = 0; i < layers.length; i++) {
-      const values = arrays[i] as unknown;
-      const size = layers[i].shape.reduce((a, b) => a * b, 1);
-      if (!(values instanceof Float32Array) || values.length !== size) return `layer ${layers[i].index}: expected a Float32Array of ${size} values`;
-      for (let k = 0; k < values.length; k++) {
-        if (!Number.isFinite(values[k])) return `layer ${layers[i].index}: value ${k} is ${values[k]}, not a finite number`;
-      }
+    try {
+      layers.forEach((layer, i) => validateLayerWeights(arrays[i], layer));
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
     }
   }
   return null;

@@ -77,16 +77,16 @@ describe('what the page accepts from the grader worker', () => {
   const sizes = networks[0].layers.map((l) => l.shape[0] * l.shape[1]);
   const good = () => [sizes.map((n) => new Float32Array(n).fill(0.01))];
 
-  it('weightsProblem: exactly one finite Float32Array of the layer\'s size per layer', () => {
+  it('weightsProblem: exactly one finite Float32Array of the layer\'s size per layer, in the engine\'s words for a learner\'s layer', () => {
     expect(weightsProblem(good(), networks)).toBeNull();
     const short = good();
     short[0][2] = new Float32Array(5);
-    expect(weightsProblem(short, networks)).toBe(`layer 3: expected a Float32Array of ${sizes[2]} values`);
+    expect(weightsProblem(short, networks)).toBe(`layer 3 (dense3): 5 weights came back; expected ${sizes[2]} values (shape [64, 64])`);
     const infinite = good();
     infinite[0][0][7] = Infinity;
-    expect(weightsProblem(infinite, networks)).toBe('layer 1: value 7 is Infinity, not a finite number');
+    expect(weightsProblem(infinite, networks)).toBe('layer 1 (dense1): the weights contain 1 ±Infinity (first at entry 7); every weight must be a finite number');
     expect(weightsProblem([good()[0].slice(0, 3)], networks)).toBe(`expected 4 weight arrays for ${network.name}`);
-    expect(weightsProblem([sizes.map((n) => Array.from({ length: n }, () => 0))], networks)).toBe(`layer 1: expected a Float32Array of ${sizes[0]} values`);
+    expect(weightsProblem([sizes.map((n) => Array.from({ length: n }, () => 0))], networks)).toBe('layer 1 (dense1): the weights that came back are an object (Array), not a Float32Array');
     expect(weightsProblem('weights', networks)).toBe('expected the weights of 1 network(s)');
   });
 
