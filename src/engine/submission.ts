@@ -109,19 +109,13 @@ export async function gradeSubmission(
   const layers = networks.map(weightLayers);
   const many = networks.length > 1;
   const report: SubmissionReport = { passed: false, message: '', checks: [], verdicts: [], results: [], training: [] };
-  const channel = typeof source === 'function'
-    ? new LearnerChannel(source({ seed, networks: networks.map((n, i) => ({ name: n.name, layers: layers[i], inputMean: n.inputMean, inputStd: n.inputStd })) }), {
-      timeLimitMs: options.timeLimitMs ?? exercise.timeLimitMs,
-      startLimitMs: options.startLimitMs ?? 120_000,
-      networkName: (i) => (many ? networks[i].name : undefined),
-      layerName: (network, layer) => layers[network]?.[layer - 1]?.name,
-      layerCount: (network) => layers[network]?.length ?? 0,
-      onInitLayer: options.onInitLayer && ((network, layer) => {
-        const info = layers[network]?.[layer - 1];
-        if (info) options.onInitLayer!(info, network);
-      }),
-    })
-    : null;
+  let channel: LearnerChannel | null = null;
+  if (typeof source === 'function') {
+    const job = { seed, networks: networks.map((n, i) => ({ name: n.name, layers: layers[i], inputMean: n.inputMean, inputStd: n.inputStd })) };
+    channel = new LearnerChannel(source(job), job.networks, {
+      timeLimitMs: options.timeLimitMs ?? exercise.timeLimitMs, startLimitMs: options.startLimitMs, onInitLayer: options.onInitLayer,
+    });
+  }
   try {
     for (let n = 0; n < networks.length; n++) {
       const network = networks[n];
@@ -216,17 +210,7 @@ export async function learnerWeights(
 ): Promise<{ weights: Float32Array[][] } | { error: { kind: LearnerErrorKind; message: string; layer?: number; network: number } }> {
   const { networks } = job;
   const many = networks.length > 1;
-  const channel = new LearnerChannel(source(job), {
-    timeLimitMs: options.timeLimitMs,
-    startLimitMs: options.startLimitMs ?? 120_000,
-    networkName: (i) => (many ? networks[i]?.name : undefined),
-    layerName: (network, layer) => networks[network]?.layers[layer - 1]?.name,
-    layerCount: (network) => networks[network]?.layers.length ?? 0,
-    onInitLayer: options.onInitLayer && ((network, layer) => {
-      const info = networks[network]?.layers[layer - 1];
-      if (info) options.onInitLayer!(info, network);
-    }),
-  });
+  const channel = new LearnerChannel(source(job), networks, options);
   const weights: Float32Array[][] = [];
   try {
     for (let n = 0; n < networks.length; n++) {
@@ -254,13 +238,11 @@ export function inProcessLearner(init: LearnerInitializer): LearnerSource {
   };
 }
 
-interface ChannelOptions {
+/** The clock of a learner channel: the time limit once the realm is ready, and how long it may take to get ready. */
+interface ChannelLimits {
   timeLimitMs: number;
-  startLimitMs: number;
-  networkName: (network: number) => string | undefined;
-  layerName: (network: number, layer: number) => string | undefined;
-  layerCount: (network: number) => number;
-  onInitLayer?: (network: number, layer: number) => void;
+  startLimitMs?: number;
+  onInitLayer?: (layer: LayerInfo, network: number) => void;
 }
 
 /**
@@ -277,11 +259,19 @@ class LearnerChannel {
   private current: { network: number; layer: number } | undefined;
   private readonly clock = new InitializerClock();
 
-  constructor(messages: AsyncIterable<unknown> | Iterable<unknown>, private readonly options: ChannelOptions) {
+  private readonly startLimitMs: number;
+
+  constructor(
+    messages: AsyncIterable<unknown> | Iterable<unknown>,
+    /** The networks the realm was asked for, in order: their names and layers name a time-out's place. */
+    private readonly networks: ReadonlyArray<{ name: string; layers: LayerInfo[] }>,
+    private readonly options: ChannelLimits,
+  ) {
+    this.startLimitMs = options.startLimitMs ?? 120_000;
     this.iterator = Symbol.asyncIterator in messages
       ? (messages as AsyncIterable<unknown>)[Symbol.asyncIterator]()
       : (messages as Iterable<unknown>)[Symbol.iterator]();
-    this.timer = setTimeout(() => this.fail(new Error(`the learner's realm did not start within ${options.startLimitMs / 1000} s`)), options.startLimitMs);
+    this.timer = setTimeout(() => this.fail(new Error(`the learner's realm did not start within ${this.startLimitMs / 1000} s`)), this.startLimitMs);
     void this.pump();
   }
 
@@ -374,7 +364,8 @@ class LearnerChannel {
     } else if (message.type === 'layer-start') {
       this.current = { network: message.network, layer: message.layer };
       this.clock.layerStarted(message.network);
-      options.onInitLayer?.(message.network, message.layer);
+      const info = this.networks[message.network]?.layers[message.layer - 1];
+      if (info) options.onInitLayer?.(info, message.network);
     } else if (message.type === 'weights') {
       this.clock.layerReturned(message.network);
     } else if (message.type === 'learner-done' || message.type === 'learner-error') {
@@ -384,9 +375,10 @@ class LearnerChannel {
 
   private onTimeout(): void {
     const { options, current } = this;
+    const network = current && this.networks[current.network];
     const where = current && {
-      network: options.networkName(current.network), layer: current.layer, layerName: options.layerName(current.network, current.layer),
-      pace: this.clock.paceOf(current.network, options.layerCount(current.network)),
+      network: this.networks.length > 1 ? network?.name : undefined, layer: current.layer, layerName: network?.layers[current.layer - 1]?.name,
+      pace: this.clock.paceOf(current.network, network?.layers.length ?? 0),
     };
     this.fail(new LearnerError('timeout', timeoutMessage(options.timeLimitMs, where), current?.layer));
   }
