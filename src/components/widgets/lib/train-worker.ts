@@ -63,6 +63,8 @@ self.onmessage = async (event: MessageEvent<ToTrainWorker>) => {
   }
   const { runId, settings, inits } = message;
   current = runId;
+  // The page sends "yours" after 'train': whatever is still here belongs to an earlier run (one that ended before its answer came).
+  yours.clear();
   wakeAll();
   try {
     post({ type: 'backend', backend: await startBackend() });
