@@ -110,6 +110,9 @@ async function hoverWord(page: Page, word: string) {
     return null;
   }, word);
   if (!point) throw new Error(`"${word}" is not visible in the editor`);
+  // Away and back: Monaco asks the TypeScript worker again only when the pointer enters the word anew,
+  // and the first answer can come back empty while the worker is still reading the model.
+  await page.mouse.move(1, 1);
   await page.mouse.move(point.x, point.y);
 }
 
@@ -203,10 +206,16 @@ describe('exercise block', () => {
     await page.keyboard.press('Escape');
     // Hover over `fanIn` in a line that uses it: the doc comment from learner-globals.d.ts.
     await setCode(page, 'export default function init(layer: LayerInfo, { random }: InitTools): Weights {\n  return random.normal(layer.shape, 0, 1 / layer.fanIn);\n}\n');
-    await hoverWord(page, 'fanIn');
-    await expect.poll(async () => page.locator('.monaco-hover').allInnerTexts(), { timeout: 60_000 }).toEqual(
-      expect.arrayContaining([expect.stringContaining('Number of inputs each output unit sums over')]),
-    );
+    await expect
+      .poll(
+        async () => {
+          await hoverWord(page, 'fanIn');
+          await page.waitForTimeout(1500);
+          return page.locator('.monaco-hover').allInnerTexts();
+        },
+        { timeout: 90_000, interval: 500 },
+      )
+      .toEqual(expect.arrayContaining([expect.stringContaining('Number of inputs each output unit sums over')]));
     await closeClean(tracked);
   });
 
