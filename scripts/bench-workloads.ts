@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { alexnet, createRandom, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
-import { sampleOrthogonal } from '../src/engine/random';
+import { sampleOrthogonal } from '../src/engine/orthogonal';
 
 /**
  * PyTorch at `threads` threads, its BLAS included (Debian's torch calls OpenBLAS, which otherwise starts one thread

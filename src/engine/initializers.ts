@@ -10,7 +10,8 @@
  * truncated normal with stddev √(scale/fan) and no correction, i.e. an actual std 0.8796× smaller; our
  * *_normal presets are the untruncated normal (PyTorch's kaiming_normal_), whose std is exactly √(scale/fan).
  */
-import { sampleOrthogonal, type Random } from './random';
+import type { Random } from './random';
+import { sampleOrthogonal } from './orthogonal';
 import { computeFans, PRESETS, samplingParameter, targetVariance, type Distribution, type FanMode, type PresetName } from './variance-scaling';
 
 export type InitializerName =

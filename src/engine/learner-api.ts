@@ -4,7 +4,8 @@
  * No Node built-ins: runs in the browser worker and in Node.
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import { sampleOrthogonal, type Random } from './random';
+import type { Random } from './random';
+import { sampleOrthogonal } from './orthogonal';
 import type { LayerInfo } from './types';
 
 export interface LearnerRandom {

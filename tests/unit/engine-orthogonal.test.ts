@@ -4,7 +4,8 @@
  * Diaconis–Shahshahani's E[tr Q] = 0, E[(tr Q)²] = 1, and Q₁₁² ~ Beta(½, (n−1)/2)).
  */
 import { describe, expect, it } from 'vitest';
-import { createRandom, sampleOrthogonal } from '../../src/engine/random';
+import { createRandom } from '../../src/engine/random';
+import { sampleOrthogonal } from '../../src/engine/orthogonal';
 import { learnerRandom } from '../../src/engine/learner-api';
 
 /** max |GᵢⱼG − gain²·δᵢⱼ| over the Gram matrix of the orthonormal side, in float64. */
