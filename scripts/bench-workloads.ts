@@ -3,8 +3,7 @@
  * A new workload (e.g. training) is one more entry in WORKLOADS: its initlab side here, its PyTorch side a `peer`
  * request that bench/pytorch_peer.py understands.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { alexnet, createRandom, initializeWeights, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
+import { alexnet, createRandom, drawWeightTensors, mlp, prepareWeights, runLab, weightLayers, type NetworkSpec, type PreparedWeights } from '../src/engine/index';
 import { sampleOrthogonal } from '../src/engine/orthogonal';
 
 /**
@@ -64,11 +63,8 @@ export function benchWorkloads(): BenchWorkload[] {
     },
     {
       id: 'alexnet-init', name: '(c) AlexNet He init (61 M weights)', targetRatio: 1.0,
-      run: async () => {
-        const layers = weightLayers(alex);
-        const weights = initializeWeights(alex, { name: 'he_normal' });
-        for (let i = 0; i < layers.length; i++) tf.tensor(weights[i], layers[i].shape).dispose();
-      },
+      // Weights drawn into backend tensors, as prepareWeights draws them (PyTorch: torch.empty(…).normal_()).
+      run: async () => { drawWeightTensors(alex, { name: 'he_normal' }).forEach((t) => t.dispose()); },
       peer: { kind: 'init', network: alex, weightShapes: weightLayers(alex).map((l) => [...l.shape]) },
     },
     {

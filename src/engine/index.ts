@@ -9,7 +9,7 @@ export { createRandom, type Random } from './random';
 export * from './variance-scaling';
 export { INITIALIZER_NAMES, resolveInitializer, sampleInitializer } from './initializers';
 export type { InitializerName, InitializerRef, ResolvedInitializer } from './initializers';
-export { runLab, initializeWeights, prepareWeights, summarizeWeights, activationStats, labRandomStreams, SATURATION_LEVEL } from './lab';
+export { runLab, initializeWeights, drawWeightTensors, prepareWeights, summarizeWeights, activationStats, labRandomStreams, SATURATION_LEVEL } from './lab';
 export type { RunLabOptions, PreparedWeights } from './lab';
 export { grade, checkWeightsOnly, verdictOf } from './grading';
 export { formatNumber, formatPercent } from './format';

@@ -120,10 +120,14 @@ export function resolveInitializer(ref: InitializerRef, shape: readonly number[]
   }
 }
 
-/** Draws the weights of one layer with a reference initializer. */
-export function sampleInitializer(ref: InitializerRef, shape: readonly number[], random: Random): Float32Array {
+/**
+ * Draws the weights of one layer with a reference initializer, into `out` when given (any contents: every value
+ * is written), e.g. a tensor's memory (see tensorFilledBy).
+ */
+export function sampleInitializer(ref: InitializerRef, shape: readonly number[], random: Random, out?: Float32Array): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(size);
+  if (out && out.length !== size) throw new Error(`sampleInitializer: out has ${out.length} values, shape [${shape.join(', ')}] needs ${size}`);
+  out ??= new Float32Array(size);
   const resolved = resolveInitializer(ref, shape);
   switch (resolved.distribution) {
     case 'constant': return out.fill(resolved.value);

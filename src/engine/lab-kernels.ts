@@ -125,6 +125,36 @@ function transposeTarget(size: number): Float32Array {
   return transposeScratch.subarray(0, size);
 }
 
+/** The two methods of TF.js's wasm backend that give a tensor's memory on the WASM heap as a Float32Array. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * A float32 tensor of `shape` whose values `fill` writes. On the wasm backend `fill` writes straight into the
+ * tensor's memory on the WASM heap: no Float32Array to allocate (the OS zeroes and maps fresh pages for it), to copy
+ * into the heap and to collect afterwards; for AlexNet's 61 M weights that was a quarter of drawing them. Elsewhere
+ * `fill` gets a new array, which becomes the tensor (the cpu backend keeps it, webgl/webgpu upload it).
+ * The array is valid only while `fill` runs: the heap moves when it grows, so read it back (summaries) inside `fill`.
+ */
+export function tensorFilledBy(shape: readonly number[], fill: (out: Float32Array) => void): tf.Tensor {
+  if (tf.getBackend() !== 'wasm') {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    fill(values);
+    return tf.tensor(values, [...shape]);
+  }
+  const backend = tf.backend() as unknown as WasmHeapBackend;
+  const info = backend.makeOutput([...shape], 'float32');
+  try {
+    fill(backend.typedArrayFromHeap(info));
+  } catch (error) {
+    tf.backend().disposeData(info.dataId);
+    throw error;
+  }
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
 /** Distinct column indices chosen uniformly at random (partial Fisher–Yates). */
 export function sampleColumns(units: number, count: number, random: Random): number[] {
   const all = Array.from({ length: units }, (_, i) => i);

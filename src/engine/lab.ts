@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createLayerInputs } from './layer-inputs';
 import { callInitializer, learnerRandom, type LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
-import { activate, activationDerivative, convFilterGradient, maxPoolGradient, sampleColumns, transpose2d, transposedWeights, transposeRows } from './lab-kernels';
+import { activate, activationDerivative, convFilterGradient, maxPoolGradient, sampleColumns, tensorFilledBy, transpose2d, transposedWeights, transposeRows } from './lab-kernels';
 import { activationStats, meanAndSquare, meanAndSquareOfValues, onCpuSideBackend } from './lab-stats';
 import { weightLayers } from './networks';
 import { createRandom, type Random } from './random';
@@ -87,6 +87,30 @@ function weightSource(
   return (layer) => sampleInitializer(initializer, layer.shape, random);
 }
 
+/**
+ * Every layer's weights drawn with a reference initializer straight into tensors (see tensorFilledBy), from the
+ * same stream as `initializeWeights`, so the values are the same. `inspect` sees each layer's values while they can
+ * be read. The caller disposes the tensors.
+ */
+export function drawWeightTensors(
+  network: NetworkSpec, initializer: InitializerRef, seed = 1, inspect?: (values: Float32Array, layer: LayerInfo) => void,
+): tf.Tensor[] {
+  const random = labRandomStreams(seed).weights;
+  const tensors: tf.Tensor[] = [];
+  try {
+    for (const layer of weightLayers(network)) {
+      tensors.push(tensorFilledBy(layer.shape, (out) => {
+        sampleInitializer(initializer, layer.shape, random, out);
+        inspect?.(out, layer);
+      }));
+    }
+  } catch (error) {
+    tensors.forEach((t) => t.dispose());
+    throw error;
+  }
+  return tensors;
+}
+
 /** Weights uploaded once and reused over several runs (e.g. the same AlexNet on different batches). */
 export interface PreparedWeights {
   readonly network: string;
@@ -98,10 +122,16 @@ export interface PreparedWeights {
 /** Draws (or takes) every layer's weights, uploads them as tensors and summarizes them. Call dispose() when done. */
 export function prepareWeights(network: NetworkSpec, source: LearnerInitializer | InitializerRef | Float32Array[], seed = 1): PreparedWeights {
   const layers = weightLayers(network);
-  const values = Array.isArray(source) ? source : initializeWeights(network, source, seed);
-  if (values.length !== layers.length) throw new Error(`prepareWeights: got ${values.length} weight arrays for ${layers.length} weight layers`);
-  const tensors = layers.map((layer, i) => tf.tensor(values[i], layer.shape));
-  const summaries = layers.map((layer, i) => summarizeWeights(values[i], layer.shape));
+  let tensors: tf.Tensor[], summaries: WeightSummary[];
+  if (!Array.isArray(source) && typeof source !== 'function') {
+    summaries = [];
+    tensors = drawWeightTensors(network, source, seed, (values, layer) => { summaries.push(summarizeWeights(values, layer.shape)); });
+  } else {
+    const values = Array.isArray(source) ? source : initializeWeights(network, source, seed);
+    if (values.length !== layers.length) throw new Error(`prepareWeights: got ${values.length} weight arrays for ${layers.length} weight layers`);
+    tensors = layers.map((layer, i) => tf.tensor(values[i], layer.shape));
+    summaries = layers.map((layer, i) => summarizeWeights(values[i], layer.shape));
+  }
   return { network: network.name, tensors, summaries, dispose: () => tensors.forEach((t) => t.dispose()) };
 }
 

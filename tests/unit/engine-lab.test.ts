@@ -11,8 +11,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../src/cli/backend';
 import { alexnet, meanField, mlp, runLab, prepareWeights, weightLayers, type LayerStats, type NetworkSpec } from '../../src/engine/index';
-import { labRandomStreams } from '../../src/engine/lab';
-import { sampleInitializer } from '../../src/engine/initializers';
+import { drawWeightTensors, initializeWeights, labRandomStreams, summarizeWeights } from '../../src/engine/lab';
+import { sampleInitializer, type InitializerRef } from '../../src/engine/initializers';
 import { LEAKY_RELU_SLOPE } from '../../src/engine/networks';
 
 beforeAll(async () => {
@@ -246,6 +246,55 @@ describe('streaming and hygiene', () => {
     await runLab({ network: small, weights: prepared, batch: 3 });
     expect(prepared.tensors.every((t) => !t.isDisposed)).toBe(true);
     prepared.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('weights drawn straight into tensors (drawWeightTensors, prepareWeights)', () => {
+  // Small layers first, then a 2048 × 2048 one (16 MB) that makes the WASM heap grow after earlier tensors were
+  // drawn into it: each layer must still hold exactly the values initializeWeights draws from the same stream.
+  const network: NetworkSpec = {
+    name: 'drawn', input: [9, 9, 3],
+    layers: [
+      { kind: 'conv2d', filters: 5, kernel: 3, activation: 'relu' }, { kind: 'flatten' },
+      { kind: 'dense', units: 2048, activation: 'relu' }, { kind: 'dense', units: 2048, activation: 'relu' },
+      { kind: 'dense', units: 7, activation: 'linear' },
+    ],
+  };
+  const initializers: InitializerRef[] = [
+    { name: 'he_normal' }, { name: 'glorot_uniform' }, { name: 'truncated_normal', std: 0.1 }, { name: 'constant', value: 0.25 },
+  ];
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`hold the values initializeWeights draws, and prepareWeights summarizes them (${backend} backend)`, async () => {
+      const previous = tf.getBackend();
+      await tf.setBackend(backend);
+      try {
+        for (const initializer of initializers) {
+          const expected = initializeWeights(network, initializer, 4);
+          const prepared = prepareWeights(network, initializer, 4);
+          try {
+            expect(prepared.tensors.map((t) => t.shape)).toEqual(weightLayers(network).map((l) => [...l.shape]));
+            for (let i = 0; i < expected.length; i++) {
+              const actual = prepared.tensors[i].dataSync() as Float32Array;
+              expect(Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(Buffer.from(expected[i].buffer)), `${initializer.name} layer ${i + 1}`).toBe(true);
+              expect(prepared.summaries[i]).toEqual(summarizeWeights(expected[i], weightLayers(network)[i].shape));
+            }
+          } finally {
+            prepared.dispose();
+          }
+        }
+      } finally {
+        await tf.setBackend(previous);
+      }
+    });
+  }
+
+  it('disposes what it drew when a layer fails', () => {
+    const before = tf.memory().numTensors;
+    expect(() => drawWeightTensors(network, { name: 'he_normal' }, 1, (_values, layer) => {
+      if (layer.index === 3) throw new Error('inspect failed');
+    })).toThrow('inspect failed');
     expect(tf.memory().numTensors).toBe(before);
   });
 });
