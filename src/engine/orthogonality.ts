@@ -27,9 +27,7 @@ export function orthogonalityDefect(values: Float32Array, shape: readonly number
   const byRows = rows < cols; // then the rows are orthonormal: probe Wᵀ·u
   const k = byRows ? rows : cols; // number of orthonormal vectors, and the probe's length
   const m = byRows ? cols : rows;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) squares += values[i] * values[i];
-  const gainSquared = squares / k;
+  const gainSquared = sumOfSquares(values) / k;
   if (!(gainSquared > 0) || !Number.isFinite(gainSquared)) return NaN;
   const random = createRandom(0x0a7e);
   const probe = new Float64Array(k);
@@ -48,16 +46,40 @@ export function orthogonalityDefect(values: Float32Array, shape: readonly number
         for (let c = 0; c < cols; c++) image[c] += u * values[offset + c];
       }
     } else {
-      for (let r = 0; r < rows; r++) {
-        const offset = r * cols;
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += values[offset + c] * probe[c];
-        image[r] = sum;
-      }
+      for (let r = 0; r < rows; r++) image[r] = rowDotProbe(values, r * cols, probe, cols);
     }
     let imageNorm = 0;
     for (let i = 0; i < m; i++) imageNorm += image[i] * image[i];
     worst = Math.max(worst, Math.abs(Math.sqrt(imageNorm / (gainSquared * probeNorm)) - 1));
   }
   return worst;
+}
+
+// Both sums below run in four running sums: one sum waits ≈ 4 cycles for each add, four keep the adder busy (with
+// one, the defect of a 512 × 512 layer took ≈ 1.5 ms, half of its weight summary).
+
+function sumOfSquares(values: Float32Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = values.length;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    const a = values[i], b = values[i + 1], c = values[i + 2], d = values[i + 3];
+    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+  }
+  for (let i = n4; i < n; i++) s0 += values[i] * values[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/** Σ values[offset + c]·probe[c] for c < cols. */
+function rowDotProbe(values: Float32Array, offset: number, probe: Float64Array, cols: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const c4 = cols - (cols % 4);
+  for (let c = 0; c < c4; c += 4) {
+    s0 += values[offset + c] * probe[c];
+    s1 += values[offset + c + 1] * probe[c + 1];
+    s2 += values[offset + c + 2] * probe[c + 2];
+    s3 += values[offset + c + 3] * probe[c + 3];
+  }
+  for (let c = c4; c < cols; c++) s0 += values[offset + c] * probe[c];
+  return (s0 + s1) + (s2 + s3);
 }
