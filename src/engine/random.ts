@@ -108,7 +108,7 @@ export function createRandom(seed: number): Random {
 
   const normal = (): number => normalSlow(state, nextU32(state, MAIN));
   return {
-    uniform01: () => nextU32(state, MAIN) * UINT32_TO_UNIT,
+    uniform01: () => (nextU32(state, MAIN) >>> 0) * UINT32_TO_UNIT,
     normal,
     fillNormal: (out, mean = 0, std = 1) => fillNormal(state, out, mean, std),
     fillUniform: (out, low, high) => fillUniform(state, out, low, high),
@@ -126,11 +126,11 @@ export function createRandom(seed: number): Random {
   };
 }
 
-/** The next uint32 draw of the stream whose four words start at `at`. */
+/** The next 32-bit draw of the stream whose four words start at `at`, as an int32 (`>>> 0` reads it unsigned). */
 function nextU32(state: State, at: number): number {
   const s0 = state[at], s1 = state[at + 1];
   const m = Math.imul(s1, 5);
-  const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+  const result = Math.imul((m << 7) | (m >>> 25), 9);
   const t = s1 << 9;
   const s2 = state[at + 2] ^ s0;
   const s3 = state[at + 3] ^ s1;
@@ -141,7 +141,7 @@ function nextU32(state: State, at: number): number {
   return result;
 }
 
-/** The ziggurat for a draw `u` of the main stream; when `u` misses its layer's rectangle (≈ 2.8 % of draws), the slow path. */
+/** The ziggurat for a draw `u` (int32) of the main stream; when `u` misses its layer's rectangle (≈ 2.8 % of draws), the slow path. */
 function normalSlow(state: State, u: number): number {
   for (;;) {
     const layer = u & 127;
@@ -155,14 +155,14 @@ function normalSlow(state: State, u: number): number {
       // The tail beyond r: Marsaglia's method, exact for N(0, 1) conditioned on |z| > r. Uniforms on (0, 1), never 0.
       let tx: number, ty: number;
       do {
-        tx = -Math.log((nextU32(state, SLOW) + 0.5) * UINT32_TO_UNIT) / ZIGGURAT_R;
-        ty = -Math.log((nextU32(state, SLOW) + 0.5) * UINT32_TO_UNIT);
+        tx = -Math.log(((nextU32(state, SLOW) >>> 0) + 0.5) * UINT32_TO_UNIT) / ZIGGURAT_R;
+        ty = -Math.log(((nextU32(state, SLOW) >>> 0) + 0.5) * UINT32_TO_UNIT);
       } while (ty + ty < tx * tx);
       return negative ? -(ZIGGURAT_R + tx) : ZIGGURAT_R + tx;
     }
     // A wedge: accept under the density, else draw again.
     const v = position * ZIG_W[layer];
-    if (ZIG_F[layer] + nextU32(state, SLOW) * UINT32_TO_UNIT * (ZIG_F[layer - 1] - ZIG_F[layer]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
+    if (ZIG_F[layer] + (nextU32(state, SLOW) >>> 0) * UINT32_TO_UNIT * (ZIG_F[layer - 1] - ZIG_F[layer]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
     u = nextU32(state, SLOW);
   }
 }
@@ -200,7 +200,7 @@ function fillNormal(state: State, out: Float32Array, mean: number, std: number):
         missedDraw[missed++] = u;
       }
     }
-    for (let k = 0; k < missed; k++) out[missedAt[k]] = mean + std * normalSlow(state, missedDraw[k] >>> 0);
+    for (let k = 0; k < missed; k++) out[missedAt[k]] = mean + std * normalSlow(state, missedDraw[k]);
   }
   state[MAIN] = a; state[MAIN + 1] = b; state[MAIN + 2] = c; state[MAIN + 3] = d;
   return out;
