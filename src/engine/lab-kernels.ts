@@ -54,7 +54,8 @@ export function convFilterGradient(x: tf.Tensor4D, gradOut: tf.Tensor4D, kernel:
  * Wᵀ [units, fanIn] for a dense layer's pre-activations in the transposed layout, yᵀ = Wᵀ hᵀ [units, batch]. The
  * wasm backend packs a matMul's right operand anew for every new tensor: packing hᵀ [fanIn, batch] costs about half
  * of packing W [fanIn, units] (0.5 vs 0.9 ms at 512 × 512, batch 256), in the forward and again in the backward
- * pass. Transposed in JS from the values when the weights were drawn here, else by the backend.
+ * pass. Transposed in JS from the values when they came as an array (given, or from the learner's code), else by
+ * the backend (prepared tensors, and reference weights drawn straight into their tensor: the two cost about the same).
  */
 export function transposedWeights(weights: tf.Tensor2D, values: Float32Array | undefined): tf.Tensor2D {
   const [fanIn, units] = weights.shape;
@@ -132,27 +133,28 @@ interface WasmHeapBackend {
 }
 
 /**
- * A float32 tensor of `shape` whose values `fill` writes. On the wasm backend `fill` writes straight into the
+ * A float32 tensor of `shape` whose values `fill` writes, and what `fill` returns. On the wasm backend `fill` writes straight into the
  * tensor's memory on the WASM heap: no Float32Array to allocate (the OS zeroes and maps fresh pages for it), to copy
  * into the heap and to collect afterwards; for AlexNet's 61 M weights that was a quarter of drawing them. Elsewhere
  * `fill` gets a new array, which becomes the tensor (the cpu backend keeps it, webgl/webgpu upload it).
  * The array is valid only while `fill` runs: the heap moves when it grows, so read it back (summaries) inside `fill`.
  */
-export function tensorFilledBy(shape: readonly number[], fill: (out: Float32Array) => void): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') {
+export function tensorFilledBy<T>(shape: readonly number[], fill: (out: Float32Array) => T): [tf.Tensor, T] {
+  const backend = tf.backend() as unknown as Partial<WasmHeapBackend>;
+  if (tf.getBackend() !== 'wasm' || typeof backend.makeOutput !== 'function' || typeof backend.typedArrayFromHeap !== 'function') {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    fill(values);
-    return tf.tensor(values, [...shape]);
+    const result = fill(values);
+    return [tf.tensor(values, [...shape]), result];
   }
-  const backend = tf.backend() as unknown as WasmHeapBackend;
   const info = backend.makeOutput([...shape], 'float32');
+  let result: T;
   try {
-    fill(backend.typedArrayFromHeap(info));
+    result = fill(backend.typedArrayFromHeap(info));
   } catch (error) {
     tf.backend().disposeData(info.dataId);
     throw error;
   }
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return [tf.engine().makeTensorFromTensorInfo(info), result];
 }
 
 /** Distinct column indices chosen uniformly at random (partial Fisher–Yates). */

@@ -99,10 +99,7 @@ export function drawWeightTensors(
   const tensors: tf.Tensor[] = [];
   try {
     for (const layer of weightLayers(network)) {
-      tensors.push(tensorFilledBy(layer.shape, (out) => {
-        sampleInitializer(initializer, layer.shape, random, out);
-        inspect?.(out, layer);
-      }));
+      tensors.push(tensorFilledBy(layer.shape, (out) => inspect?.(sampleInitializer(initializer, layer.shape, random, out), layer))[0]);
     }
   } catch (error) {
     tensors.forEach((t) => t.dispose());
@@ -160,6 +157,8 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
   const givenCount = given ? (isPrepared(given) ? given.tensors.length : given.length) : infos.length;
   if (givenCount !== infos.length) throw new Error(`runLab: got ${givenCount} weight arrays for ${infos.length} weight layers`);
   const draw = given && !isPrepared(given) ? (layer: LayerInfo) => given[layer.index - 1] : weightSource(options.initializer!, streams.weights, network, seed);
+  // A reference initializer draws each layer straight into its tensor (see tensorFilledBy), from the same stream.
+  const reference = !given && typeof options.initializer === 'object' ? options.initializer : undefined;
 
   const result: LabResult = {
     network: network.name, backend: tf.getBackend(), seed, batch, layers: [], backward: false,
@@ -207,6 +206,9 @@ export async function runLab(options: RunLabOptions): Promise<LabResult> {
       if (isPrepared(given)) {
         weights = given.tensors[info.index - 1]; // not ours: never released here
         weightSummary = given.summaries[info.index - 1];
+      } else if (reference) {
+        [weights, weightSummary] = tensorFilledBy(info.shape, (out) => summarizeWeights(sampleInitializer(reference, info.shape, streams.weights, out), info.shape));
+        keep(weights);
       } else {
         values = draw(info);
         weightSummary = summarizeWeights(values, info.shape);

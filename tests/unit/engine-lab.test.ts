@@ -290,6 +290,15 @@ describe('weights drawn straight into tensors (drawWeightTensors, prepareWeights
     });
   }
 
+  it('runLab with a reference initializer (drawn into the tensors) measures exactly what it measures on the same weights given as arrays', async () => {
+    const dense = mlp({ depth: 4, width: 96, activation: 'tanh' });
+    for (const [net, backward] of [[dense, true], [dense, false], [network, true]] as const) {
+      const drawn = await runLab({ network: net, initializer: { name: 'lecun_normal' }, batch: 6, backward, seed: 8 });
+      const given = await runLab({ network: net, weights: initializeWeights(net, { name: 'lecun_normal' }, 8), batch: 6, backward, seed: 8 });
+      expect(drawn.layers).toEqual(given.layers);
+    }
+  });
+
   it('disposes what it drew when a layer fails', () => {
     const before = tf.memory().numTensors;
     expect(() => drawWeightTensors(network, { name: 'he_normal' }, 1, (_values, layer) => {
