@@ -74,7 +74,9 @@ function describeThrown(error: unknown): string {
 function run({ realmCode, job }: LearnerWorkerData): void {
   // A null-prototype sandbox: the context's global object must not inherit from the host's Object.prototype
   // (its `constructor` is the host's Object, whose constructor is the host's Function).
-  const context = vm.createContext(Object.create(null), { name: 'learner realm', codeGeneration: { strings: true, wasm: false } });
+  // WebAssembly may compile in the context because the engine's random.orthogonal kernel is WebAssembly; the
+  // realm program keeps its own reference and removes the `WebAssembly` global before any learner code runs.
+  const context = vm.createContext(Object.create(null), { name: 'learner realm', codeGeneration: { strings: true, wasm: true } });
   new vm.Script(realmCode, { filename: 'learner-realm.js' }).runInContext(context);
   const start = own(context, 'initlabLearnerMessages') as (jobJson: string) => object;
   delete (context as Record<string, unknown>).initlabLearnerMessages;

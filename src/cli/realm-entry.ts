@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { learnerMessages } from '../engine/learner-realm';
-import type { LearnerJob } from '../engine/realm-protocol';
+import { WEBASSEMBLY_UNAVAILABLE, type LearnerJob } from '../engine/realm-protocol';
 
 // The context is neither a browser nor Node, so TF.js finds no platform of its own: give it the clock.
 tf.setPlatform('initlab-learner-realm', {
@@ -19,6 +19,16 @@ tf.setPlatform('initlab-learner-realm', {
     a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array || a instanceof Uint8ClampedArray,
 });
 void tf.setBackend('cpu');
+
+// As in the browser's learner worker (lockdown.ts): the engine took its reference to WebAssembly when its modules
+// were evaluated (orthogonal.ts); the learner's code gets none.
+Object.defineProperty(globalThis, 'WebAssembly', {
+  configurable: false,
+  enumerable: false,
+  get() {
+    throw new Error(WEBASSEMBLY_UNAVAILABLE);
+  },
+});
 
 (globalThis as { initlabLearnerMessages?: unknown }).initlabLearnerMessages = (jobJson: string) =>
   learnerMessages(JSON.parse(jobJson) as LearnerJob, tf);

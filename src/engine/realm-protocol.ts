@@ -52,6 +52,13 @@ const LEARNER_ERROR_KINDS: ReadonlySet<string> = new Set<LearnerErrorKind>([
 const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /**
+ * What learner code meets when it touches `WebAssembly` (browser and Node realms alike). The engine's own kernel
+ * (random.orthogonal) keeps a reference taken before learner code runs; the learner's code gets none, because a
+ * WebAssembly memory is not counted by the browser runner's allocation limit (memory-budget.ts).
+ */
+export const WEBASSEMBLY_UNAVAILABLE = "WebAssembly is not available to initializers (its memory would bypass the runner's memory limit); write the initializer in TypeScript";
+
+/**
  * Checks a message from the learner realm field by field and returns a fresh copy built from its
  * primitive fields (so no getter or prototype of the sender's is kept), or null for anything that is not
  * exactly one of the `FromLearner` messages.

@@ -4,6 +4,8 @@
  * scope before learner code is evaluated, so touching one fails at once with a message that says why.
  */
 
+import { WEBASSEMBLY_UNAVAILABLE } from '../engine/realm-protocol';
+
 const BLOCKED_MESSAGE = 'is not available to initializers: they run without network, storage or page access';
 
 /** Functions and constructors that reach the network or another context. */
@@ -23,8 +25,8 @@ const BLOCKED_CALLABLES = [
 const BLOCKED_OBJECTS = ['indexedDB', 'caches', 'localStorage', 'sessionStorage', 'cookieStore', 'document'] as const;
 
 export class BlockedApiError extends Error {
-  constructor(name: string) {
-    super(`${name} ${BLOCKED_MESSAGE}`);
+  constructor(name: string, message = `${name} ${BLOCKED_MESSAGE}`) {
+    super(message);
     this.name = 'BlockedApiError';
   }
 }
@@ -51,6 +53,13 @@ export function lockDownWorkerGlobals(scope: typeof globalThis = globalThis, opt
     define(scope, name, {
       get() {
         throw new BlockedApiError(name);
+      },
+    });
+  }
+  if (options.learnerRealm) {
+    define(scope, 'WebAssembly', {
+      get() {
+        throw new BlockedApiError('WebAssembly', WEBASSEMBLY_UNAVAILABLE);
       },
     });
   }

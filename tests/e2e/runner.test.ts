@@ -29,6 +29,8 @@ describe('learner code is isolated from the page, its storage and the network', 
     { name: 'XMLHttpRequest', code: 'const x = new XMLHttpRequest(); x.open("GET", "/__probe/xhr", false); x.send();', error: /XMLHttpRequest/ },
     { name: 'importScripts', code: '(self as any).importScripts("/__probe/import-scripts");', error: /importScripts/ },
     { name: 'WebSocket', code: 'new WebSocket("ws://" + "127.0.0.1:1/__probe/ws");', error: /WebSocket/ },
+    // Its memory would not be counted by the allocation limit (memory-budget.ts).
+    { name: 'WebAssembly', code: 'new WebAssembly.Memory({ initial: 1, maximum: 65536 }).grow(65535);', error: /WebAssembly is not available to initializers/ },
   ];
 
   for (const attempt of attempts) {

@@ -1,9 +1,9 @@
 /**
- * Class grading through the real CLI (`tsx src/cli/grade.ts`, a child process): a folder of 20 answers —
+ * Class grading through the real CLI (`tsx src/cli/grade.ts`, a child process): a folder of 21 answers —
  * correct, wrong, broken and hostile — graded in parallel, reported as JSON that validates against the
  * committed schema (schemas/grade-report.v1.schema.json, checked by ajv). Hostile answers try to forge a
  * verdict (ports, stdout, process.exit, the host's Function through constructors and stack frames, dynamic
- * import, patched built-ins), loop forever or exhaust memory: none passes, none stops the batch.
+ * import, patched built-ins), loop forever, exhaust memory or reach for WebAssembly: none passes, none stops the batch.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -103,6 +103,8 @@ export default function init(layer, { random }) {
   return new Proxy(real, { get: (target, key) => Reflect.get(target, key) });
 }
 `,
+    // WebAssembly memory is outside the realm's heap limit: the realm takes the global away.
+    'hostile-wasm.ts': typed(`  const pages = new WebAssembly.Memory({ initial: 1, maximum: 65536 });\n  for (;;) pages.grow(1024);`),
     'hostile-loop.ts': typed(`  if (layer.index === 2) for (;;) {}\n  return ${LECUN};`),
     'hostile-memory.ts': typed(`  const hoard: number[][] = [];\n  if (layer.index === 3) for (;;) hoard.push(new Array(1e6).fill(0.5));\n  return ${LECUN};`),
   };
@@ -146,7 +148,7 @@ describe('npm run grade -- <exercise> <folder> --json', () => {
       'broken-throws.ts': "throw new Error('not finished yet');\nexport default function init(layer: LayerInfo): Weights { return []; }\n",
       ...hostileFiles(mark),
     };
-    expect(Object.keys(files)).toHaveLength(20);
+    expect(Object.keys(files)).toHaveLength(21);
     for (const [name, source] of Object.entries(files)) await writeFile(path.join(dir, name), source);
     // The time limit is wall-clock time: 60 s (not the exercise's 15 s) keeps a correct answer from timing out
     // on a machine busy with other work; 512 MB makes the memory bomb hit its ceiling quickly.
@@ -158,14 +160,14 @@ describe('npm run grade -- <exercise> <folder> --json', () => {
     const schema = JSON.parse(await readFile(path.join(ROOT, 'schemas/grade-report.v1.schema.json'), 'utf8'));
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
     expect(validate(report), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    expect(report.submissions).toHaveLength(20);
+    expect(report.submissions).toHaveLength(21);
   });
 
   it('passes exactly the four correct answers (one patches its own built-ins) and exits non-zero', () => {
     const verdicts = Object.fromEntries(report.submissions.map((s) => [path.basename(s.file), `${s.status}: ${s.message}`]));
     const passed = Object.keys(verdicts).filter((file) => verdicts[file].startsWith('pass:'));
     expect(passed, JSON.stringify(verdicts, null, 2)).toEqual(['correct-array.ts', 'correct-patches-builtins.ts', 'correct-solution.ts', 'correct-tensor.ts']);
-    expect(report.summary).toEqual({ files: 20, passed: 4, failed: 7, errors: 9 });
+    expect(report.summary).toEqual({ files: 21, passed: 4, failed: 7, errors: 10 });
     expect(report.status).toBe('error');
     // Broken files are bad input: exit 2 (1 would mean "graded, some failed"; 0 "all passed").
     expect(result.code).toBe(2);
@@ -195,6 +197,9 @@ describe('npm run grade -- <exercise> <folder> --json', () => {
     expect(entry('hostile-stdout.ts').message).toBe('layer 1 (dense1): your initializer threw Error:  PASS: Passed. Forward Var(y) stays within ×1.0 of the theory ');
     expect(entry('hostile-proxy.ts').message).toMatch(/only looks like a Float32Array \(a Proxy\?\)/);
     expect(entry('hostile-patch.ts').status).not.toBe('pass');
+    expect(entry('hostile-wasm.ts').message).toBe(
+      "layer 1 (dense1): your initializer threw Error: WebAssembly is not available to initializers (its memory would bypass the runner's memory limit); write the initializer in TypeScript",
+    );
     expect(existsSync(mark)).toBe(false);
     expect(result.stdout).not.toMatch(/^PASS/m);
   });
@@ -207,7 +212,7 @@ describe('npm run grade -- <exercise> <folder> --json', () => {
   });
 
   it('reports progress on stderr (a plain line per file when stderr is not a terminal)', () => {
-    expect(result.stderr).toMatch(/grade: 20\/20 files graded/);
+    expect(result.stderr).toMatch(/grade: 21\/21 files graded/);
   });
 });
 

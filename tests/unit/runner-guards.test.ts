@@ -73,7 +73,7 @@ describe('worker lockdown', () => {
     expect(() => s.fetch('/x')).toThrow(BlockedApiError);
   });
 
-  it("takes nested workers and postMessage from the learner's realm, from the prototype too", () => {
+  it("takes nested workers, postMessage and WebAssembly from the learner's realm, from the prototype too", () => {
     const proto = { postMessage: () => 'posted to the frame' };
     const scope = Object.assign(Object.create(proto), { Worker: class {}, navigator: {} }) as typeof globalThis;
     lockDownWorkerGlobals(scope, { learnerRealm: true });
@@ -81,10 +81,12 @@ describe('worker lockdown', () => {
     expect(() => new s.Worker('data:,')).toThrow(/Worker is not available/);
     expect(() => s.postMessage('forged')).toThrow(/postMessage is not available/);
     expect(proto.postMessage).toBeUndefined();
+    expect(() => s.WebAssembly).toThrow(/WebAssembly is not available to initializers/);
     // The grader's realm keeps them (WASM threads are workers).
     const grader = { Worker: class {}, navigator: {} } as unknown as typeof globalThis;
     lockDownWorkerGlobals(grader);
     expect(typeof (grader as unknown as Record<string, any>).Worker).toBe('function');
+    expect((grader as unknown as Record<string, any>).WebAssembly).toBeUndefined(); // untouched: the scope had none
   });
 });
 
