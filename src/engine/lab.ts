@@ -99,7 +99,11 @@ export function drawWeightTensors(
   const tensors: tf.Tensor[] = [];
   try {
     for (const layer of weightLayers(network)) {
-      tensors.push(tensorFilledBy(layer.shape, (out) => inspect?.(sampleInitializer(initializer, layer.shape, random, out), layer))[0]);
+      const [tensor] = tensorFilledBy(layer.shape, (out) => {
+        sampleInitializer(initializer, layer.shape, random, out);
+        inspect?.(out, layer);
+      });
+      tensors.push(tensor);
     }
   } catch (error) {
     tensors.forEach((t) => t.dispose());

@@ -299,6 +299,16 @@ describe('weights drawn straight into tensors (drawWeightTensors, prepareWeights
     }
   });
 
+  it('drawWeightTensors without a look at the values (as the benchmark calls it) holds the same values', () => {
+    const expected = initializeWeights(network, { name: 'he_normal' }, 6);
+    const tensors = drawWeightTensors(network, { name: 'he_normal' }, 6);
+    try {
+      tensors.forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(Array.from(expected[i])));
+    } finally {
+      tensors.forEach((t) => t.dispose());
+    }
+  });
+
   it('disposes what it drew when a layer fails', () => {
     const before = tf.memory().numTensors;
     expect(() => drawWeightTensors(network, { name: 'he_normal' }, 1, (_values, layer) => {
