@@ -5,12 +5,35 @@
  * commit 8607ea7, before the speed work of issue 11; any change to a stream, however small, fails here.
  * The long streams (10⁶ normals, AlexNet's 61 M weights) pass through the ziggurat's slow path (wedges, tail)
  * tens of thousands of times, so that path is pinned too.
+ * fillNormal's fast path runs in WebAssembly where it can (normal-kernel.wat) and in JavaScript where it cannot (the
+ * learner's browser realm): every pin is checked on both.
  */
-import { describe, expect, it } from 'vitest';
-import { sampleInitializer, type InitializerName } from '../../src/engine/initializers';
-import { initializeWeights } from '../../src/engine/lab';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { compileKernel, NORMAL_KERNEL } from '../../scripts/build-wasm';
+import type { InitializerName } from '../../src/engine/initializers';
+import { NORMAL_KERNEL_WASM } from '../../src/engine/normal-kernel-wasm';
 import { alexnet, mlp } from '../../src/engine/networks';
-import { createRandom } from '../../src/engine/random';
+
+interface Samplers {
+  createRandom: typeof import('../../src/engine/random').createRandom;
+  sampleInitializer: typeof import('../../src/engine/initializers').sampleInitializer;
+  initializeWeights: typeof import('../../src/engine/lab').initializeWeights;
+}
+
+/** Fresh copies of the samplers' modules, evaluated with or without the WebAssembly global. */
+async function loadSamplers(webAssembly: boolean): Promise<Samplers> {
+  const saved = globalThis.WebAssembly;
+  vi.resetModules();
+  if (!webAssembly) delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+  try {
+    const [random, initializers, lab] = await Promise.all([
+      import('../../src/engine/random'), import('../../src/engine/initializers'), import('../../src/engine/lab'),
+    ]);
+    return { createRandom: random.createRandom, sampleInitializer: initializers.sampleInitializer, initializeWeights: lab.initializeWeights };
+  } finally {
+    globalThis.WebAssembly = saved;
+  }
+}
 
 /** FNV-1a (32 bit) over the bit patterns of float32 arrays, as 8 hex digits. */
 function digest(arrays: Float32Array[]): string {
@@ -24,7 +47,16 @@ function digest(arrays: Float32Array[]): string {
 
 const f32 = (values: number[]) => values.map(Math.fround);
 
-describe('the seeded streams are those recorded before issue 11', () => {
+it('normal-kernel-wasm.ts holds exactly what wat2wasm makes of normal-kernel.wat (else: npm run build:wasm)', async () => {
+  expect(Buffer.from(NORMAL_KERNEL_WASM).equals(Buffer.from(await compileKernel(NORMAL_KERNEL)))).toBe(true);
+});
+
+describe.each([['WebAssembly', true], ['JavaScript', false]])('the seeded streams are those recorded before issue 11 (fast path in %s)', (_, webAssembly) => {
+  let createRandom: Samplers['createRandom'], sampleInitializer: Samplers['sampleInitializer'], initializeWeights: Samplers['initializeWeights'];
+  beforeAll(async () => {
+    ({ createRandom, sampleInitializer, initializeWeights } = await loadSamplers(webAssembly));
+  });
+
   it('fillNormal, N(0, 1), 10⁶ values of seed 12345', () => {
     const values = createRandom(12345).fillNormal(new Float32Array(1_000_000));
     expect(Array.from(values.subarray(0, 4))).toEqual(f32([-0.1867830753326416, 0.13234451413154602, 1.5109304189682007, 1.6208909749984741]));
