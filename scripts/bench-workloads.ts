@@ -13,6 +13,13 @@ import { sampleOrthogonal } from '../src/engine/orthogonal';
  */
 export const PEER_THREAD_ENV = (threads: number) => ({ OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' });
 
+/**
+ * `--peer-simd128`: a second PyTorch held to the vector width WebAssembly SIMD has (128 bits, no fused multiply-add),
+ * to tell what our code costs from what the instruction set costs: OpenBLAS's SSE kernels (its Nehalem core type),
+ * oneDNN (convolutions) at SSE4.1, and ATen's own kernels without AVX2/AVX-512.
+ */
+export const PEER_SIMD128_ENV = { OPENBLAS_CORETYPE: 'Nehalem', ONEDNN_MAX_CPU_ISA: 'SSE41', DNNL_MAX_CPU_ISA: 'SSE41', ATEN_CPU_CAPABILITY: 'default' } as const;
+
 /** What bench/pytorch_peer.py is asked to prepare; it then runs it on each `run` request. */
 export interface PeerRequest {
   /** lab: runLab's statistics; init: He-normal weights; orthogonal: torch.nn.init.orthogonal_ with `gain`. */

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --reps N --threads 1,2 --training-threads 1 --no-peer]
+ * npm run bench [-- --reps N --threads 1,2 --training-threads 1 --no-peer --peer-simd128]
  *
  * Times the engine's reference workloads (scripts/bench-workloads.ts) on TF.js's WASM backend in Node and the same
  * workloads in PyTorch (bench/pytorch_peer.py, run by /usr/bin/python3 when it can import torch), alternating one
@@ -10,6 +10,8 @@
  * (default 1: one run takes tens of seconds, and PyTorch's 2-thread run takes minutes on this busy machine;
  * an empty list skips it).
  * On a shared, busy machine single figures wander; the ratios from one run are what to compare.
+ * --peer-simd128 adds a second PyTorch in the same rotation, held to WebAssembly SIMD's vector width (PEER_SIMD128_ENV),
+ * and a ratio to it: the part of the gap that is the instruction set, not the code.
  */
 import { spawn, fork, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,29 +21,32 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../src/cli/backend';
-import { benchWorkloads, PEER_THREAD_ENV, type PeerRequest } from './bench-workloads';
+import { benchWorkloads, PEER_SIMD128_ENV, PEER_THREAD_ENV, type PeerRequest } from './bench-workloads';
 import { measureTraining, TRAINING_NAME, type Timing } from './bench/train-mlp';
 
 const PYTHON = '/usr/bin/python3';
 const PEER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'pytorch_peer.py');
 
-interface Options { reps: number; threads: number[]; trainingThreads: number[]; peer: boolean; child: boolean }
+interface Options { reps: number; threads: number[]; trainingThreads: number[]; peer: boolean; simd128: boolean; child: boolean }
 
 interface Row {
   threads: number; workload: string; initlab: number; initlabCpu: number;
   pytorch: number | null; pytorchCpu: number | null; targetRatio: number; reps: number; actualThreads: number;
+  /** PyTorch held to 128-bit SIMD (--peer-simd128). */
+  pytorch128: number | null;
 }
 
 function parse(argv: string[]): Options {
   const cores = os.availableParallelism();
-  const options: Options = { reps: 5, threads: [...new Set([1, cores])], trainingThreads: [1], peer: true, child: false };
+  const options: Options = { reps: 5, threads: [...new Set([1, cores])], trainingThreads: [1], peer: true, simd128: false, child: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--reps') options.reps = Number(argv[++i]);
     else if (argv[i] === '--threads') options.threads = argv[++i].split(',').map(Number);
     else if (argv[i] === '--no-peer') options.peer = false;
+    else if (argv[i] === '--peer-simd128') options.simd128 = true;
     else if (argv[i] === '--training-threads') options.trainingThreads = argv[++i].split(',').filter(Boolean).map(Number);
     else if (argv[i] === '--child') options.child = true;
-    else throw new Error(`unknown option ${argv[i]} (use --reps N, --threads 1,2, --training-threads 1, --no-peer)`);
+    else throw new Error(`unknown option ${argv[i]} (use --reps N, --threads 1,2, --training-threads 1, --no-peer, --peer-simd128)`);
   }
   if (!(options.reps >= 1) || [...options.threads, ...options.trainingThreads].some((t) => !(t >= 1))) throw new Error('--reps and --threads need positive numbers');
   return options;
@@ -56,8 +61,8 @@ class Peer {
     this.lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
 
-  static async start(threads: number): Promise<{ peer: Peer; torch: string } | { reason: string }> {
-    const env = { ...process.env, ...PEER_THREAD_ENV(threads) };
+  static async start(threads: number, simd128 = false): Promise<{ peer: Peer; torch: string } | { reason: string }> {
+    const env = { ...process.env, ...PEER_THREAD_ENV(threads), ...(simd128 ? PEER_SIMD128_ENV : {}) };
     const child = spawn(PYTHON, [PEER_SCRIPT, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -100,30 +105,39 @@ async function child(options: Options): Promise<void> {
   const actualThreads = threads > 1 ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount() : 1;
   const started = options.peer ? await Peer.start(threads) : { reason: 'skipped (--no-peer)' };
   const peer = 'peer' in started ? started.peer : null;
+  const started128 = peer && options.simd128 ? await Peer.start(threads, true) : null;
+  const peer128 = started128 && 'peer' in started128 ? started128.peer : null;
   const rows: Row[] = [];
   const cpuBefore = cpuByThread();
   for (const workload of benchWorkloads()) {
     workload.prepare?.();
     const usePeer = peer && workload.peer ? peer : null;
+    const usePeer128 = usePeer ? peer128 : null;
     if (usePeer) await usePeer.prepare(workload.id, workload.peer!);
+    if (usePeer128) await usePeer128.prepare(workload.id, workload.peer!);
     await workload.run(); // warm-up: kernels compiled, buffers allocated
     if (usePeer) await usePeer.run(workload.id);
+    if (usePeer128) await usePeer128.run(workload.id);
     const ours: Timing[] = [];
     const theirs: Timing[] = [];
+    const theirs128: Timing[] = [];
     for (let r = 0; r < options.reps; r++) {
       ours.push(await timed(workload.run));
       if (usePeer) theirs.push(await usePeer.run(workload.id));
+      if (usePeer128) theirs128.push(await usePeer128.run(workload.id));
     }
     workload.dispose?.();
-    rows.push(row(threads, actualThreads, workload.name, workload.targetRatio, ours, theirs));
+    rows.push(row(threads, actualThreads, workload.name, workload.targetRatio, ours, theirs, theirs128));
     console.error(`done: ${threads} thread(s), ${JSON.stringify(rows.at(-1))}`);
   }
   peer?.stop();
+  peer128?.stop();
   const notes = [];
+  if (started128 && 'reason' in started128) notes.push(`PyTorch at 128-bit SIMD not run: ${started128.reason}`);
   if (options.trainingThreads.includes(threads)) {
     const reps = Math.min(options.reps, 3);
-    const { ours, theirs } = await measureTraining(threads, reps, options.peer);
-    rows.push(row(threads, actualThreads, TRAINING_NAME, 1.5, ours, typeof theirs === 'string' ? [] : theirs));
+    const { ours, theirs, theirs128 } = await measureTraining(threads, reps, options.peer, options.simd128);
+    rows.push(row(threads, actualThreads, TRAINING_NAME, 1.5, ours, typeof theirs === 'string' ? [] : theirs, theirs128));
     if (typeof theirs === 'string') notes.push(`training twin: ${theirs}`);
     console.error(`done: ${threads} thread(s), training: ${JSON.stringify(rows.at(-1))}`);
   }
@@ -132,8 +146,9 @@ async function child(options: Options): Promise<void> {
   process.send!({ rows, peer: 'torch' in started ? started.torch : `PyTorch not run: ${started.reason}`, tfjs: tf.version_core, notes });
 }
 
-function row(threads: number, actualThreads: number, workload: string, targetRatio: number, ours: Timing[], theirs: Timing[]): Row {
+function row(threads: number, actualThreads: number, workload: string, targetRatio: number, ours: Timing[], theirs: Timing[], theirs128: Timing[] = []): Row {
   return {
+    pytorch128: theirs128.length ? median(theirs128.map((m) => m.wall)) : null,
     threads, workload, targetRatio, reps: ours.length, actualThreads,
     initlab: median(ours.map((m) => m.wall)), initlabCpu: median(ours.map((m) => m.cpu)),
     pytorch: theirs.length ? median(theirs.map((m) => m.wall)) : null, pytorchCpu: theirs.length ? median(theirs.map((m) => m.cpu)) : null,
@@ -171,13 +186,16 @@ function poolShare(before: Map<string, number> | null, after: Map<string, number
 }
 
 function table(rows: Row[]): string {
-  const header = ['threads', 'workload', 'initlab s', 'PyTorch s', 'ratio', 'target', 'meets', 'initlab cpu s', 'PyTorch cpu s'];
+  const narrow = rows.some((r) => r.pytorch128 !== null);
+  const header = ['threads', 'workload', 'initlab s', 'PyTorch s', 'ratio', 'target', 'meets', 'initlab cpu s', 'PyTorch cpu s',
+    ...(narrow ? ['PyTorch SIMD128 s', 'ratio to it'] : [])];
   const cells = rows.map((r) => {
     const ratio = r.pytorch ? r.initlab / r.pytorch : null;
     return [
       r.actualThreads === r.threads ? String(r.threads) : `${r.threads} (got ${r.actualThreads})`, r.workload,
       r.initlab.toFixed(3), r.pytorch?.toFixed(3) ?? '—', ratio ? `${ratio.toFixed(2)}×` : '—', `≤ ${r.targetRatio.toFixed(1)}×`,
       ratio ? (ratio <= r.targetRatio ? 'yes' : 'no') : '—', r.initlabCpu.toFixed(3), r.pytorchCpu?.toFixed(3) ?? '—',
+      ...(narrow ? [r.pytorch128?.toFixed(3) ?? '—', r.pytorch128 ? `${(r.initlab / r.pytorch128).toFixed(2)}×` : '—'] : []),
     ];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
@@ -205,7 +223,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes = new Set<string>();
   for (const threads of options.threads) {
-    const args = ['--child', '--threads', String(threads), '--reps', String(options.reps), '--training-threads', options.trainingThreads.join(','), ...(options.peer ? [] : ['--no-peer'])];
+    const args = [
+      '--child', '--threads', String(threads), '--reps', String(options.reps), '--training-threads', options.trainingThreads.join(','),
+      ...(options.peer ? [] : ['--no-peer']), ...(options.simd128 ? ['--peer-simd128'] : []),
+    ];
     const worker = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const reply = await new Promise<{ rows: Row[]; peer: string; tfjs: string; notes: string[] }>((resolve, reject) => {
       worker.on('message', (message) => resolve(message as { rows: Row[]; peer: string; tfjs: string; notes: string[] }));

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setupBackend } from '../../src/cli/backend';
-import { PEER_THREAD_ENV } from '../bench-workloads';
+import { PEER_SIMD128_ENV, PEER_THREAD_ENV } from '../bench-workloads';
 import { DIGITS_FILE, loadDataset } from '../../src/data/load';
 import { train } from '../../src/engine/train';
 import { classifierMlp } from '../../src/engine/train-networks';
@@ -42,9 +42,9 @@ export async function runTrainingWorkload(): Promise<Timing> {
  * One run of the PyTorch twin with `threads` threads (its BLAS too: see PEER_THREAD_ENV): its own timing, or why
  * it could not run.
  */
-export function runPytorchTwin(threads: number): Timing | string {
+export function runPytorchTwin(threads: number, simd128 = false): Timing | string {
   try {
-    const env = { ...process.env, ...PEER_THREAD_ENV(threads) };
+    const env = { ...process.env, ...PEER_THREAD_ENV(threads), ...(simd128 ? PEER_SIMD128_ENV : {}) };
     const out = execFileSync(PYTHON, [TWIN, DIGITS_FILE, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
     const { wall, cpu } = JSON.parse(out.trim().split('\n').pop()!) as Timing;
     return { wall, cpu };
@@ -53,21 +53,30 @@ export function runPytorchTwin(threads: number): Timing | string {
   }
 }
 
-/** Alternates initlab and PyTorch `reps` times after one warm-up each: every timing, or the twin's reason. */
-export async function measureTraining(threads: number, reps: number, withPeer: boolean): Promise<{ ours: Timing[]; theirs: Timing[] | string }> {
+/**
+ * Alternates initlab and PyTorch `reps` times after one warm-up each: every timing, or the twin's reason; with `simd128`,
+ * also the twin held to 128-bit SIMD (PEER_SIMD128_ENV) in the same rotation.
+ */
+export async function measureTraining(
+  threads: number, reps: number, withPeer: boolean, simd128 = false,
+): Promise<{ ours: Timing[]; theirs: Timing[] | string; theirs128: Timing[] }> {
   await runTrainingWorkload();
   const warm = withPeer ? runPytorchTwin(threads) : 'skipped (--no-peer)';
+  if (withPeer && simd128) runPytorchTwin(threads, true);
   const ours: Timing[] = [];
   const theirs: Timing[] = [];
+  const theirs128: Timing[] = [];
   for (let r = 0; r < reps; r++) {
     ours.push(await runTrainingWorkload());
     if (typeof warm !== 'string') {
       const twin = runPytorchTwin(threads);
-      if (typeof twin === 'string') return { ours, theirs: twin };
+      if (typeof twin === 'string') return { ours, theirs: twin, theirs128 };
       theirs.push(twin);
+      const narrow = simd128 ? runPytorchTwin(threads, true) : null;
+      if (narrow && typeof narrow !== 'string') theirs128.push(narrow);
     }
   }
-  return { ours, theirs: typeof warm === 'string' ? warm : theirs };
+  return { ours, theirs: typeof warm === 'string' ? warm : theirs, theirs128 };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

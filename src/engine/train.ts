@@ -110,6 +110,15 @@ interface Trainable {
   bias?: tf.Variable;
 }
 
+/**
+ * ‖x‖₂ as √Σx². tf.norm computes √Σ|x|^2 with the Pow kernel, which TF.js's WASM backend runs as one pow() call per
+ * value: the 93 norms of a recorded step of a 30-layer MLP took 150 ms that way (15 % of training). Squaring is exact
+ * in both, so the norms are the same numbers.
+ */
+function euclideanNorm(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sqrt(tf.sum(tf.square(x))));
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { network, dataset, batch, steps, seed } = options;
   const layers = weightLayers(network);
@@ -162,11 +171,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lossCount++;
       let stats: LayerTrainStats[] | undefined;
       if (record) {
-        const gradNorms = params.map((p) => tf.norm(grads[p.weights.name]));
+        const gradNorms = params.map((p) => euclideanNorm(grads[p.weights.name]));
         const before = params.map((p) => p.weights.clone());
         optimizer.applyGradients(grads);
-        const updateNorms = params.map((p, i) => tf.tidy(() => tf.norm(tf.sub(p.weights, before[i]))));
-        const weightNorms = before.map((w) => tf.norm(w));
+        const updateNorms = params.map((p, i) => tf.tidy(() => euclideanNorm(tf.sub(p.weights, before[i]))));
+        const weightNorms = before.map((w) => euclideanNorm(w));
         const read = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => (await t.data())[0]));
         const [g, u, w] = await Promise.all([read(gradNorms), read(updateNorms), read(weightNorms)]);
         tf.dispose([...gradNorms, ...before, ...updateNorms, ...weightNorms]);
