@@ -3,6 +3,7 @@
  */
 import { ORTHOGONAL_KERNEL_WASM } from './orthogonal-kernel-wasm';
 import type { Random } from './random';
+import { instantiateKernel } from './wasm-kernel';
 
 /**
  * A Haar-distributed (uniformly random) orthogonal matrix times `gain`, as Keras' Orthogonal initializer
@@ -105,14 +106,6 @@ interface Workspace {
 const WASM_WORKSPACE_LIMIT_BYTES = 256 * 1024 ** 2;
 const WASM_PAGE_BYTES = 65536;
 
-// Taken when this module is evaluated, before any learner code runs: the learner's realm removes the global.
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   applyBlock(q: number, v: number, strideBytes: number, c0: number, end: number, j: number, fromBytes: number, ...t: BlockFactor): void;
@@ -122,11 +115,7 @@ let kernel: KernelExports | null | undefined;
 
 /** The compiled kernel, or null where WebAssembly (with SIMD) is not available. */
 function wasmKernel(): KernelExports | null {
-  if (kernel === undefined) {
-    kernel = wasmApi && wasmApi.validate(ORTHOGONAL_KERNEL_WASM)
-      ? (new wasmApi.Instance(new wasmApi.Module(ORTHOGONAL_KERNEL_WASM), {}).exports as unknown as KernelExports)
-      : null;
-  }
+  if (kernel === undefined) kernel = instantiateKernel<KernelExports>(ORTHOGONAL_KERNEL_WASM);
   return kernel;
 }
 

@@ -16,6 +16,7 @@
  */
 
 import { NORMAL_KERNEL_WASM } from './normal-kernel-wasm';
+import { instantiateKernel } from './wasm-kernel';
 
 export interface Random {
   /** Uniform on [0, 1). */
@@ -237,7 +238,7 @@ function fillUniform(state: State, out: Float32Array, low: number, high: number)
  * float32 values. V8 keeps the JavaScript loop's typed-array and number checks in every iteration: the fast path
  * alone takes ≈ 3.0 ns a value here against ≈ 4.4, and AlexNet's 62 M He-normal weights 264 ms of CPU against
  * 361 (medians, 2.6 GHz EPYC, load 3–4). The draws that missed their rectangle take the same JavaScript slow path.
- * Where WebAssembly is missing or may not compile (the learner's browser realm), fillNormalJs runs.
+ * Where WebAssembly is missing or may not compile, fillNormalJs runs.
  */
 interface NormalKernel {
   fill(n: number, mean: number, outByte: number, missedByte: number): number;
@@ -251,36 +252,22 @@ interface NormalKernel {
 const KERNEL_STATE_BYTE = 0, KERNEL_WIDTHS_BYTE = 1024, KERNEL_ACCEPT_BYTE = 3072, KERNEL_OUT_BYTE = 4096;
 const KERNEL_MISSED_BYTE = KERNEL_OUT_BYTE + 4 * FILL_CHUNK;
 
-// Taken when this module is evaluated, before any learner code runs: the learner's realm removes the global.
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 let compiledNormalKernel: NormalKernel | null | undefined;
 
 /** The compiled kernel, or null where WebAssembly is not available (or may not compile code). */
 function normalKernel(): NormalKernel | null {
   if (compiledNormalKernel !== undefined) return compiledNormalKernel;
-  compiledNormalKernel = null;
-  if (!wasmApi || !wasmApi.validate(NORMAL_KERNEL_WASM)) return null;
-  try {
-    const exports = new wasmApi.Instance(new wasmApi.Module(NORMAL_KERNEL_WASM), {}).exports as {
-      memory: { buffer: ArrayBuffer }; fill: NormalKernel['fill'];
-    };
-    const buffer = exports.memory.buffer;
-    new Int32Array(buffer, KERNEL_ACCEPT_BYTE, LAYERS).set(ZIG_K_INT);
-    compiledNormalKernel = {
-      fill: exports.fill,
-      state: new Int32Array(buffer, KERNEL_STATE_BYTE, 4),
-      widths: new Float64Array(buffer, KERNEL_WIDTHS_BYTE, 2 * LAYERS),
-      chunk: new Float32Array(buffer, KERNEL_OUT_BYTE, FILL_CHUNK),
-      missed: new Int32Array(buffer, KERNEL_MISSED_BYTE, 2 * FILL_CHUNK),
-    };
-  } catch {
-    // A realm that forbids compiling WebAssembly: the JavaScript loop.
-  }
+  const exports = instantiateKernel<{ memory: { buffer: ArrayBuffer }; fill: NormalKernel['fill'] }>(NORMAL_KERNEL_WASM);
+  if (!exports) return (compiledNormalKernel = null);
+  const buffer = exports.memory.buffer;
+  new Int32Array(buffer, KERNEL_ACCEPT_BYTE, LAYERS).set(ZIG_K_INT);
+  compiledNormalKernel = {
+    fill: exports.fill,
+    state: new Int32Array(buffer, KERNEL_STATE_BYTE, 4),
+    widths: new Float64Array(buffer, KERNEL_WIDTHS_BYTE, 2 * LAYERS),
+    chunk: new Float32Array(buffer, KERNEL_OUT_BYTE, FILL_CHUNK),
+    missed: new Int32Array(buffer, KERNEL_MISSED_BYTE, 2 * FILL_CHUNK),
+  };
   return compiledNormalKernel;
 }
 
