@@ -10,24 +10,24 @@
  * derivation), on transposed activations when there is a backward pass (hᵀ, yᵀ = Wᵀ hᵀ: see transposedWeights);
  * conv layers use conv2dTranspose and convFilterGradient, max-pooling the backend's MaxPoolGrad (lab-kernels.ts).
  * Biases are zero at initialization, so adding them is skipped (it changes nothing). The statistics of each
- * layer are computed in lab-stats.ts, the weights' summaries in weight-summary.ts.
+ * layer are computed in lab-stats.ts, the weights' summaries in weight-summary.ts; the weights are drawn in lab-weights.ts.
  *
  * Uses TF.js on whatever backend the caller has set (browser worker or Node). No DOM, no Node built-ins.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createLayerInputs } from './layer-inputs';
-import { callInitializer, learnerRandom, type LearnerInitializer } from './learner-api';
+import type { LearnerInitializer } from './learner-api';
 import { sampleInitializer, type InitializerRef } from './initializers';
 import { activate, activationDerivative, convFilterGradient, maxPoolGradient, sampleColumns, tensorFilledBy, transpose2d, transposedWeights, transposeRows } from './lab-kernels';
 import { activationStats, meanAndSquare, meanAndSquareOfValues, onCpuSideBackend } from './lab-stats';
 import { weightLayers } from './networks';
-import { createRandom, type Random } from './random';
+import { labRandomStreams, weightSource, type PreparedWeights } from './lab-weights';
 import type { BackwardStats, LabResult, LayerInfo, LayerStats, NetworkSpec } from './types';
 import { summarizeWeights, type WeightSummary } from './weight-summary';
 
 export { SATURATION_LEVEL, activationStats } from './lab-stats';
 export { summarizeWeights, type WeightSummary };
 export { convFilterGradient } from './lab-kernels';
+export { drawWeightTensors, initializeWeights, labRandomStreams, prepareWeights, type PreparedWeights } from './lab-weights';
 
 export interface RunLabOptions {
   network: NetworkSpec;
@@ -57,83 +57,6 @@ export interface RunLabOptions {
   onLayer?: (stats: LayerStats, phase: 'forward' | 'backward') => void;
   /** Called just before the initializer is asked for a layer (lets a runner name the layer on a timeout). */
   onInitLayer?: (layer: LayerInfo) => void;
-}
-
-/** Random streams derived from one seed, so weights, data and loss are reproducible and independent. */
-export function labRandomStreams(seed: number): { weights: Random; data: Random; loss: Random; columns: Random } {
-  const root = createRandom(seed);
-  return { weights: root.fork(), data: root.fork(), loss: root.fork(), columns: root.fork() };
-}
-
-/** Draws all weights of a network (what `runLab` does layer by layer when not given `weights`). */
-export function initializeWeights(network: NetworkSpec, initializer: LearnerInitializer | InitializerRef, seed = 1): Float32Array[] {
-  const layers = weightLayers(network);
-  const draw = weightSource(initializer, labRandomStreams(seed).weights, network, seed);
-  return layers.map((layer) => draw(layer));
-}
-
-function weightSource(
-  initializer: LearnerInitializer | InitializerRef, random: Random, network: NetworkSpec, seed: number,
-): (layer: LayerInfo) => Float32Array {
-  if (typeof initializer === 'function') {
-    const sampler = learnerRandom(random);
-    const inputs = createLayerInputs({ seed, inputMean: network.inputMean, inputStd: network.inputStd });
-    return (layer) => {
-      const weights = callInitializer(initializer, layer, Object.freeze({ tf, random: sampler, layerInputs: inputs.tool(layer) }));
-      inputs.record(layer, weights);
-      return weights;
-    };
-  }
-  return (layer) => sampleInitializer(initializer, layer.shape, random);
-}
-
-/**
- * Every layer's weights drawn with a reference initializer straight into tensors (see tensorFilledBy), from the
- * same stream as `initializeWeights`, so the values are the same. `inspect` sees each layer's values while they can
- * be read. The caller disposes the tensors.
- */
-export function drawWeightTensors(
-  network: NetworkSpec, initializer: InitializerRef, seed = 1, inspect?: (values: Float32Array, layer: LayerInfo) => void,
-): tf.Tensor[] {
-  const random = labRandomStreams(seed).weights;
-  const tensors: tf.Tensor[] = [];
-  try {
-    for (const layer of weightLayers(network)) {
-      const [tensor] = tensorFilledBy(layer.shape, (out) => {
-        sampleInitializer(initializer, layer.shape, random, out);
-        inspect?.(out, layer);
-      });
-      tensors.push(tensor);
-    }
-  } catch (error) {
-    tensors.forEach((t) => t.dispose());
-    throw error;
-  }
-  return tensors;
-}
-
-/** Weights uploaded once and reused over several runs (e.g. the same AlexNet on different batches). */
-export interface PreparedWeights {
-  readonly network: string;
-  readonly tensors: tf.Tensor[];
-  readonly summaries: WeightSummary[];
-  dispose(): void;
-}
-
-/** Draws (or takes) every layer's weights, uploads them as tensors and summarizes them. Call dispose() when done. */
-export function prepareWeights(network: NetworkSpec, source: LearnerInitializer | InitializerRef | Float32Array[], seed = 1): PreparedWeights {
-  const layers = weightLayers(network);
-  let tensors: tf.Tensor[], summaries: WeightSummary[];
-  if (!Array.isArray(source) && typeof source !== 'function') {
-    summaries = [];
-    tensors = drawWeightTensors(network, source, seed, (values, layer) => { summaries.push(summarizeWeights(values, layer.shape)); });
-  } else {
-    const values = Array.isArray(source) ? source : initializeWeights(network, source, seed);
-    if (values.length !== layers.length) throw new Error(`prepareWeights: got ${values.length} weight arrays for ${layers.length} weight layers`);
-    tensors = layers.map((layer, i) => tf.tensor(values[i], layer.shape));
-    summaries = layers.map((layer, i) => summarizeWeights(values[i], layer.shape));
-  }
-  return { network: network.name, tensors, summaries, dispose: () => tensors.forEach((t) => t.dispose()) };
 }
 
 function isPrepared(weights: RunLabOptions['weights']): weights is PreparedWeights {
