@@ -23,7 +23,7 @@ export const NORMAL_KERNEL: Kernel = {
 };
 const KERNELS = [ORTHOGONAL_KERNEL, NORMAL_KERNEL];
 
-export async function compileKernel(kernel: Kernel = ORTHOGONAL_KERNEL): Promise<Uint8Array> {
+export async function compileKernel(kernel: Kernel): Promise<Uint8Array> {
   const wabt = await initWabt();
   const module = wabt.parseWat(path.basename(kernel.wat), fs.readFileSync(kernel.wat, 'utf8'), { simd: true });
   try {
@@ -34,7 +34,7 @@ export async function compileKernel(kernel: Kernel = ORTHOGONAL_KERNEL): Promise
   }
 }
 
-export function kernelModuleSource(bytes: Uint8Array, kernel: Kernel = ORTHOGONAL_KERNEL): string {
+export function kernelModuleSource(bytes: Uint8Array, kernel: Kernel): string {
   const rows: string[] = [];
   for (let i = 0; i < bytes.length; i += 32) rows.push('  ' + Array.from(bytes.subarray(i, i + 32)).join(','));
   return (

@@ -17,9 +17,9 @@
       (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a)))
       (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
 
-  ;; Columns [$c0, $end) of Q, two at a time, then the last one alone.
+  ;; Columns [$j, $end) of Q (those the block touches), two at a time, then the last one alone.
   (func (export "applyBlock")
-    (param $q i32) (param $v i32) (param $stride i32) (param $c0 i32) (param $end i32) (param $j i32) (param $from i32)
+    (param $q i32) (param $v i32) (param $stride i32) (param $end i32) (param $j i32) (param $from i32)
     (param $t00 f32) (param $t01 f32) (param $t02 f32) (param $t03 f32)
     (param $t11 f32) (param $t12 f32) (param $t13 f32)
     (param $t22 f32) (param $t23 f32) (param $t33 f32)
@@ -35,7 +35,7 @@
     (local.set $v1 (i32.add (local.get $v0) (local.get $stride)))
     (local.set $v2 (i32.add (local.get $v1) (local.get $stride)))
     (local.set $v3 (i32.add (local.get $v2) (local.get $stride)))
-    (local.set $c (local.get $c0))
+    (local.set $c (local.get $j))
     (block $pairs_done
       (loop $pairs
         (br_if $pairs_done (i32.gt_s (i32.add (local.get $c) (i32.const 2)) (local.get $end)))

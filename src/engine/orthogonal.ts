@@ -74,7 +74,7 @@ export function sampleOrthogonal(shape: readonly number[], gain: number, random:
     const t03 = -t33 * (t00 * g03 + t01 * g13 + t02 * g23);
     const t13 = -t33 * (t11 * g13 + t12 * g23);
     const t23 = -t33 * t22 * g23;
-    applyBlock(stride, k, j, [t00, t01, t02, t03, t11, t12, t13, t22, t23, t33]);
+    applyBlock(j, [t00, t01, t02, t03, t11, t12, t13, t22, t23, t33]);
   }
 
   for (let c = 0; c < k; c++) {
@@ -94,7 +94,7 @@ const BLOCK = 4;
 type BlockFactor = [number, number, number, number, number, number, number, number, number, number];
 
 /** Q ← (I − V·T·Vᵀ)·Q on columns [j, k), V = reflectors j … j + 3: the kernel's job, in WebAssembly or JavaScript. */
-type ApplyBlock = (stride: number, k: number, j: number, t: BlockFactor) => void;
+type ApplyBlock = (j: number, t: BlockFactor) => void;
 
 interface Workspace {
   q: Float32Array;
@@ -108,7 +108,7 @@ const WASM_PAGE_BYTES = 65536;
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  applyBlock(q: number, v: number, strideBytes: number, c0: number, end: number, j: number, fromBytes: number, ...t: BlockFactor): void;
+  applyBlock(q: number, v: number, strideBytes: number, end: number, j: number, fromBytes: number, ...t: BlockFactor): void;
 }
 
 let kernel: KernelExports | null | undefined;
@@ -128,7 +128,7 @@ function workspace(stride: number, k: number): Workspace {
   if (!wasm) {
     const q = new Float32Array(qLength);
     const vectors = new Float32Array(vectorsLength);
-    return { q, vectors, applyBlock: (s, kk, j, t) => applyBlockJs(q, vectors, s, kk, j, t) };
+    return { q, vectors, applyBlock: (j, t) => applyBlockJs(q, vectors, stride, k, j, t) };
   }
   const missing = bytes - wasm.memory.buffer.byteLength;
   if (missing > 0) wasm.memory.grow(Math.ceil(missing / WASM_PAGE_BYTES));
@@ -137,7 +137,7 @@ function workspace(stride: number, k: number): Workspace {
   return {
     q,
     vectors,
-    applyBlock: (s, kk, j, t) => wasm.applyBlock(0, qLength * 4, s * 4, j, kk, j, (j & ~3) * 4, ...t),
+    applyBlock: (j, t) => wasm.applyBlock(0, qLength * 4, stride * 4, k, j, (j & ~3) * 4, ...t),
   };
 }
 
