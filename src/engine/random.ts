@@ -170,19 +170,20 @@ function normalSlow(state: State, u: number): number {
   }
 }
 
+/** N(mean, std²) into `out`: the WebAssembly fast path where it compiled, else the JavaScript loop (the same values). */
+function fillNormal(state: State, out: Float32Array, mean: number, std: number): Float32Array {
+  const kernel = normalKernel();
+  return kernel ? fillNormalWasm(kernel, state, out, mean, std) : fillNormalJs(state, out, mean, std);
+}
+
 /**
- * fillNormal is where the time goes (millions of weights): the generator and the ziggurat's fast path are
+ * fillNormalJs: fillNormal is where the time goes (millions of weights): the generator and the ziggurat's fast path are
  * inlined on local copies of the state, and the loop makes no call: a draw that misses its rectangle is only
  * noted, and finished after the chunk (the slow path reads its own stream, so the order does not matter).
  * The state and the draw stay signed int32 (no `>>> 0`, which makes V8 fall back to float64 for values ≥ 2³¹),
  * and std is folded into the width table. The values are those of successive normal() calls:
  * position · (±wᵢ · std) equals std · (position · ±wᵢ) up to float64 rounding, far below float32's.
  */
-function fillNormal(state: State, out: Float32Array, mean: number, std: number): Float32Array {
-  const kernel = normalKernel();
-  return kernel ? fillNormalWasm(kernel, state, out, mean, std) : fillNormalJs(state, out, mean, std);
-}
-
 function fillNormalJs(state: State, out: Float32Array, mean: number, std: number): Float32Array {
   const widths = scaledSignedWidths;
   for (let j = 0; j < widths.length; j++) widths[j] = ZIG_W_SIGNED[j] * std;
